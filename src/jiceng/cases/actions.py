@@ -1,0 +1,357 @@
+"""Domain operations on cases: ``do_submit`` and ``do_case_action``.
+
+Views, the API, management commands and tests all call these. Each runs in one
+transaction: it checks the state machine, appends a hash-chained event and
+updates the case under an optimistic version check, or changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiceng.accounts.models import Role, User
+from jiceng.accounts.scope import actor_for, visible_cases
+from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Grid, Unit, UnitLevel
+
+from . import chain, workflow
+from .errors import Conflict, InvalidInput, NotPermitted
+from .fields import clean_fields
+from .models import Attachment, Case, CaseEvent, Category
+from .numbering import allocate_number
+from .routing import suggest_unit
+from .sla import SHANGHAI, add_working_days
+from .states import Action, Channel, State
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+ALLOWED_CONTENT_TYPES = {
+    "image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf", "video/mp4", "audio/mpeg", "audio/mp4",
+    "text/plain", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to attach: name, bytes and declared content type."""
+
+    name: str
+    content: bytes
+    content_type: str
+
+
+def _actor_label(user: User | None) -> str:
+    return user.display_name if user is not None else _("system")
+
+
+def _append_event(
+    case: Case, *, action: str, from_state: str, to_state: str, user: User | None, at: datetime, unit_id: int | None, note: str, payload: dict
+) -> CaseEvent:
+    seq = case.event_count + 1
+    content = chain.event_content(
+        case_number=case.number, seq=seq, action=action, from_state=from_state, to_state=to_state,
+        actor_id=user.pk if user else None, at=at, unit_id=unit_id, note=note, payload=payload,
+    )
+    event = CaseEvent(
+        case=case, seq=seq, action=action, from_state=from_state, to_state=to_state, actor=user, actor_label=_actor_label(user),
+        at=at, unit_id=unit_id, note=note, payload=payload, prev_hash=case.last_hash, hash=chain.link_hash(case.last_hash, content),
+    )
+    event.save(force_insert=True)
+    return event
+
+
+# --- attachments ----------------------------------------------------------
+
+def _check_uploads(uploads: list[Upload]) -> list[dict]:
+    described = []
+    for up in uploads:
+        if len(up.content) > settings.ATTACHMENT_MAX_BYTES:
+            raise InvalidInput(
+                _("The file “%(name)s” is larger than %(mb)s MB") % {"name": up.name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                field="files",
+            )
+        if up.content_type not in ALLOWED_CONTENT_TYPES:
+            raise InvalidInput(_("The file type of “%(name)s” is not allowed") % {"name": up.name}, field="files")
+        described.append({"name": up.name[:200], "sha256": hashlib.sha256(up.content).hexdigest(), "size": len(up.content)})
+    return described
+
+
+def _store_uploads(case: Case, event: CaseEvent, uploads: list[Upload], described: list[dict], now: datetime) -> None:
+    root = Path(settings.MEDIA_ROOT)
+    for up, meta in zip(uploads, described, strict=True):
+        att = Attachment.objects.create(
+            case=case, event=event, name=meta["name"], content_type=up.content_type, size=meta["size"], sha256=meta["sha256"], uploaded_at=now
+        )
+        target = root / att.storage_name
+
+        def write(target: Path = target, data: bytes = up.content) -> None:
+            # Content-addressed: only written once the transaction commits.
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(".part")
+                tmp.write_bytes(data)
+                tmp.replace(target)
+
+        transaction.on_commit(write)
+
+
+# --- submit ---------------------------------------------------------------
+
+def _clean_text(value: str, field: str, label: str, max_len: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(_("%(label)s is required") % {"label": label}, field=field)
+    if len(value) > max_len:
+        raise InvalidInput(_("%(label)s is too long (at most %(n)s characters)") % {"label": label, "n": max_len}, field=field)
+    return value
+
+
+def do_submit(
+    *,
+    user: User | None,
+    category: Category,
+    area: Area,
+    title: str,
+    description: str,
+    channel: str = Channel.WEB,
+    grid: Grid | None = None,
+    address: str = "",
+    fields: dict | None = None,
+    anonymous: bool = False,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_id_number: str = "",
+    source_ref: str = "",
+    idempotency_key: str | None = None,
+    uploads: list[Upload] | None = None,
+    now: datetime | None = None,
+) -> tuple[Case, bool]:
+    """Raise a matter (点单). Returns ``(case, created)``.
+
+    With an ``idempotency_key`` a retried submission returns the case created
+    the first time (``created`` False) instead of a second case.
+    """
+    key = None
+    if idempotency_key:
+        key = f"{user.pk if user else 'anon'}:{idempotency_key}"[:128]
+        if existing := Case.objects.filter(idempotency_key=key).first():
+            return existing, False
+    if user is not None and user.role == Role.AUDITOR:
+        raise NotPermitted(_("Auditors read cases but do not submit them."))
+    if not category.active:
+        raise InvalidInput(_("The category “%(name)s” is not in use") % {"name": category.name}, field="category")
+    if area.level != AreaLevel.VILLAGE:
+        raise InvalidInput(_("A case is located in a village or community"), field="area")
+    if grid is not None and grid.area_id != area.code:
+        raise InvalidInput(_("The grid is not in the selected village"), field="grid")
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel"), field="channel")
+    title = _clean_text(title, "title", _("The title"), 120)
+    description = _clean_text(description, "description", _("The description"), 4000)
+    address = _clean_text(address, "address", _("The address"), 200, required=False)
+    reporter_name = _clean_text(reporter_name, "reporter_name", _("The reporter's name"), 32, required=False)
+    reporter_phone = _clean_text(reporter_phone, "reporter_phone", _("The phone number"), 20, required=False)
+    if reporter_phone and not PHONE_RE.match(reporter_phone):
+        raise InvalidInput(_("The phone number is not valid"), field="reporter_phone")
+    reporter_id_number = _clean_text(reporter_id_number, "reporter_id_number", _("The ID number"), 18, required=False).upper()
+    if reporter_id_number:
+        from jiceng.people.idnumber import IdNumberError, validate_id_number
+
+        try:
+            reporter_id_number = validate_id_number(reporter_id_number)
+        except IdNumberError as exc:
+            raise InvalidInput(str(exc), field="reporter_id_number") from None
+    if anonymous:
+        if not category.allow_anonymous:
+            raise InvalidInput(_("The category “%(name)s” does not accept anonymous reports") % {"name": category.name}, field="anonymous")
+        reporter_name = reporter_phone = reporter_id_number = ""
+    elif not (reporter_name or (user and user.role == Role.RESIDENT) or channel == Channel.SENSOR):
+        raise InvalidInput(_("The reporter's name is required unless the report is anonymous"), field="reporter_name")
+    clean = clean_fields(category.field_specs(), fields, "submit")
+    uploads = uploads or []
+    described = _check_uploads(uploads)
+    now = now or timezone.now()
+    reporter = user if (user and user.role == Role.RESIDENT and not anonymous) else None
+    if reporter and not reporter_name:
+        reporter_name, reporter_phone = user.display_name, reporter_phone or user.phone
+    try:
+        with transaction.atomic():
+            year = now.astimezone(SHANGHAI).year
+            (number,) = allocate_number(year, area.code[:6])
+            case = Case(
+                number=number, category=category, area=area, grid=grid, title=title, description=description, address=address,
+                channel=channel, fields=clean, anonymous=anonymous, reporter=reporter, reporter_name=reporter_name,
+                reporter_phone=reporter_phone, reporter_id_number=reporter_id_number, source_ref=source_ref[:64],
+                idempotency_key=key, created_by=user, created_at=now, updated_at=now,
+                state=State.SUBMITTED, level=category.start_level, version=1, event_count=0, last_hash=chain.GENESIS,
+            )
+            case.save(force_insert=True)
+            payload = submit_payload(case, described)
+            event = _append_event(case, action=Action.SUBMIT, from_state="", to_state=State.SUBMITTED, user=user, at=now, unit_id=None, note="", payload=payload)
+            Case.objects.filter(pk=case.pk).update(event_count=1, last_hash=event.hash)
+            case.event_count, case.last_hash = 1, event.hash
+            if uploads:
+                _store_uploads(case, event, uploads, described, now)
+    except IntegrityError:
+        if key and (existing := Case.objects.filter(idempotency_key=key).first()):
+            return existing, False  # a concurrent retry won the race
+        raise
+    return case, True
+
+
+def submit_payload(case: Case, attachments: list[dict] | None = None) -> dict:
+    """The submit event's payload: the starting tier and a digest of the content."""
+    payload = {
+        "level": case.level,
+        "content": chain.content_digest(
+            category=case.category_id, area=case.area_id, title=case.title, description=case.description, address=case.address,
+            channel=case.channel, fields=case.fields, anonymous=case.anonymous, reporter_name=case.reporter_name,
+            reporter_phone=case.reporter_phone, reporter_id_number=case.reporter_id_number,
+        ),
+    }
+    if attachments:
+        payload["attachments"] = attachments
+    return payload
+
+
+# --- workflow actions -----------------------------------------------------
+
+def _to_deadline(value: Any, field: str) -> datetime | None:
+    """Accept a datetime, a date (end of that working day) or ISO text."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    if isinstance(value, date):
+        return datetime.combine(value, time(17, 30), tzinfo=SHANGHAI)
+    text = str(value).strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(17, 30), tzinfo=SHANGHAI)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(_("“%(value)s” is not a valid date") % {"value": text}, field=field) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+
+
+def _unit_for(case: Case, params: dict, level: str) -> int:
+    """The unit the actor chose, checked, or the routing suggestion."""
+    raw = params.get("unit_id")
+    if raw in (None, ""):
+        unit = suggest_unit(case.category, case.area_id, level)
+        if unit is None:
+            raise InvalidInput(_("No unit is configured for this category at this tier; choose one"), field="unit_id")
+        return unit.pk
+    try:
+        unit = Unit.objects.get(pk=int(raw), active=True)
+    except (ValueError, TypeError, Unit.DoesNotExist):
+        raise InvalidInput(_("The chosen unit does not exist"), field="unit_id") from None
+    if unit.level != level:
+        raise InvalidInput(
+            _("The chosen unit works at the %(unit)s tier, the case is at the %(case)s tier")
+            % {"unit": unit.get_level_display(), "case": UnitLevel(level).label},
+            field="unit_id",
+        )
+    return unit.pk
+
+
+def _prepare(case: Case, action: str, params: dict, user: User | None, now: datetime) -> dict:
+    """Fill defaults (SLA deadline, routed unit) and check references."""
+    params = dict(params)
+    if action == Action.ACCEPT:
+        params["deadline"] = _to_deadline(params.get("deadline"), "deadline") or add_working_days(now, case.category.resolve_days)
+    elif action == Action.REQUEST_EXTENSION:
+        params["deadline"] = _to_deadline(params.get("deadline"), "deadline")
+    elif action == Action.DISPATCH and case.state == State.ACCEPTED:
+        params["unit_id"] = _unit_for(case, params, case.level)
+    elif action == Action.ESCALATE and case.level in NEXT_LEVEL and case.state in workflow.RULES[Action.ESCALATE].sources:
+        params["unit_id"] = _unit_for(case, params, NEXT_LEVEL[UnitLevel(case.level)])
+    elif action == Action.RESOLVE and case.state == State.HANDLING:
+        merged = {**case.fields, **(params.get("fields") or {})}
+        clean_fields(case.category.field_specs(), merged, "resolve")
+        params["fields"] = clean_fields(case.category.field_specs(), params.get("fields") or {}, "none")
+    elif action == Action.MERGE and params.get("into"):
+        into = str(params["into"]).strip()
+        target = visible_cases(user).filter(number=into).first() if user else None
+        if target is None:
+            raise InvalidInput(_("Case %(number)s does not exist or is not visible to you") % {"number": into}, field="into")
+        if target.pk == case.pk:
+            raise InvalidInput(_("A case cannot be merged into itself"), field="into")
+        if target.state == State.MERGED:
+            raise InvalidInput(_("Case %(number)s was itself merged; merge into its original") % {"number": into}, field="into")
+        params["into"] = target.number
+    return params
+
+
+def do_case_action(
+    case: Case | str | int,
+    action: str,
+    user: User | None,
+    params: dict | None = None,
+    *,
+    expected_version: int | None = None,
+    uploads: list[Upload] | None = None,
+    now: datetime | None = None,
+    actor: workflow.Actor | None = None,
+) -> Case:
+    """Perform one workflow action on a case as ``user``.
+
+    ``expected_version`` is the version the user saw; if the case changed
+    since, Conflict is raised and nothing is written. ``actor`` overrides the
+    actor derived from ``user`` (used by system jobs).
+    """
+    now = now or timezone.now()
+    params = dict(params or {})
+    uploads = uploads or []
+    try:
+        with transaction.atomic():
+            case = _load(case)
+            if expected_version is not None and case.version != expected_version:
+                raise Conflict(
+                    _("Case %(number)s was changed by someone else (version %(seen)s, now %(now)s); reload and try again")
+                    % {"number": case.number, "seen": expected_version, "now": case.version}
+                )
+            described = _check_uploads(uploads)
+            if described:
+                params["attachments"] = described
+            params = _prepare(case, action, params, user, now)
+            who = actor or actor_for(user, case)
+            before = case.snapshot()
+            to_state, payload, note = workflow.plan(before, action, params, who, now)
+            after = workflow.apply(before, action, to_state, payload, note)
+            event = _append_event(
+                case, action=action, from_state=before.state or "", to_state=to_state, user=user, at=now,
+                unit_id=after.unit_id, note=note, payload=payload,
+            )
+            columns = case.snapshot_columns(after)
+            if action == Action.RESOLVE and payload.get("fields"):
+                columns["fields"] = {**case.fields, **payload["fields"]}
+            updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+                **columns, version=case.version + 1, event_count=event.seq, last_hash=event.hash, updated_at=now
+            )
+            if not updated:
+                raise Conflict(_("Case %(number)s was changed by someone else at the same time; reload and try again") % {"number": case.number})
+            if uploads:
+                _store_uploads(case, event, uploads, described, now)
+    except IntegrityError as exc:
+        raise Conflict(_("The case was changed by someone else at the same time; reload and try again")) from exc
+    case.refresh_from_db()
+    return case
+
+
+def _load(case: Case | str | int) -> Case:
+    qs = Case.objects.select_related("category", "category__parent")
+    if isinstance(case, Case):
+        return qs.get(pk=case.pk)
+    if isinstance(case, int):
+        return qs.get(pk=case)
+    return qs.get(number=case)

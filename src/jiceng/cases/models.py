@@ -1,0 +1,235 @@
+"""Case engine models: configuration (categories, routing) and the case ledger."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.areas.models import UnitLevel
+
+from .states import Channel, Rating, State
+from .workflow import SNAPSHOT_FIELDS, Snapshot
+
+
+class Category(models.Model):
+    """A case type (category tree), with its limits, fields and default routing.
+
+    Loaded from a TOML configuration file (see docs/case-configuration.md);
+    categories are data, not code.
+    """
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    description = models.TextField(_("description"), blank=True)
+    start_level = models.CharField(_("starting tier"), max_length=12, choices=UnitLevel.choices, default=UnitLevel.VILLAGE)
+    allow_anonymous = models.BooleanField(_("anonymous allowed"), default=False)
+    accept_hours = models.PositiveIntegerField(_("hours to accept"), default=24)
+    resolve_days = models.PositiveIntegerField(_("working days to resolve"), default=5)
+    visit_days = models.PositiveIntegerField(_("working days to return-visit"), default=3)
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+    routing = models.JSONField(_("default routing by tier"), default=dict, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def lineage(self) -> list["Category"]:
+        """This category and its ancestors, nearest first."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def field_specs(self) -> list[dict]:
+        """Own fields plus inherited ones (a subcategory refines its parent)."""
+        seen: dict[str, dict] = {}
+        for cat in reversed(self.lineage()):
+            for spec in cat.fields:
+                seen[spec["name"]] = spec
+        return list(seen.values())
+
+    def routing_for(self, level: str) -> str | None:
+        """The unit kind that handles this category at ``level``, inherited upward."""
+        for cat in self.lineage():
+            if kind := (cat.routing or {}).get(level):
+                return kind
+        return None
+
+
+class RoutingRule(models.Model):
+    """An override of the default routing: category × area (prefix) × tier → unit.
+
+    The most specific area prefix wins; like FixMyStreet's contact per body
+    and category.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routing_rules")
+    area_prefix = models.CharField(_("area code prefix"), max_length=12)
+    level = models.CharField(_("tier"), max_length=12, choices=UnitLevel.choices)
+    unit = models.ForeignKey("areas.Unit", on_delete=models.CASCADE, related_name="routing_rules")
+
+    class Meta:
+        unique_together = [("category", "area_prefix", "level")]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return f"{self.category} · {self.area_prefix} · {self.get_level_display()} → {self.unit}"
+
+
+class CaseNumberSequence(models.Model):
+    """Per-year, per-county counter behind human-readable case numbers."""
+
+    year = models.PositiveSmallIntegerField()
+    county_code = models.CharField(max_length=6)
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        unique_together = [("year", "county_code")]
+
+
+class Case(models.Model):
+    """A matter raised by a resident, grid worker, hotline or sensor (工单).
+
+    The fields from ``state`` to ``resolved_level`` are a cache of what the
+    events say (see workflow.Snapshot); they change only through
+    ``actions.do_case_action``.
+    """
+
+    number = models.CharField(_("case number"), max_length=24, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category"))
+    # The area FK value *is* the 12-digit code, so subtree filters need no join.
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="cases", verbose_name=_("village / community"))
+    grid = models.ForeignKey("areas.Grid", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", verbose_name=_("grid"))
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB)
+    fields = models.JSONField(_("category fields"), default=dict, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_cases")
+    reporter_name = models.CharField(_("reporter name"), max_length=32, blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
+    reporter_id_number = models.CharField(_("reporter ID number"), max_length=18, blank=True)
+    source_ref = models.CharField(_("source reference"), max_length=64, blank=True, help_text=_("Device, hotline ticket or external id"))
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("submitted at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    # --- cache of the event-determined snapshot ---
+    state = models.CharField(_("state"), max_length=12, choices=State.choices)
+    level = models.CharField(_("tier"), max_length=12, choices=UnitLevel.choices)
+    unit = models.ForeignKey("areas.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="cases", verbose_name=_("handling unit"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    plan = models.TextField(_("agreed plan"), blank=True)
+    result = models.TextField(_("result"), blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    rating_waiver = models.TextField(_("rating waiver"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    supervise_count = models.PositiveSmallIntegerField(default=0)
+    escalation_count = models.PositiveSmallIntegerField(default=0)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_cases", verbose_name=_("case owner (包案)"))
+    pending_extension = models.DateTimeField(_("requested deadline"), null=True, blank=True)
+    merged_into = models.CharField(_("merged into"), max_length=24, blank=True)
+    resolved_level = models.CharField(_("resolved at tier"), max_length=12, choices=UnitLevel.choices, blank=True)
+
+    # --- bookkeeping for concurrency and the hash chain ---
+    version = models.PositiveIntegerField(default=0)
+    event_count = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["area", "created_at"], name="case_area_created"),
+            models.Index(fields=["state", "area"], name="case_state_area"),
+            models.Index(fields=["unit", "state"], name="case_unit_state"),
+            models.Index(fields=["category", "area"], name="case_category_area"),
+            models.Index(fields=["deadline"], name="case_deadline"),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def snapshot(self) -> Snapshot:
+        """The event-determined part of this case, for the state machine."""
+        return Snapshot(**{name: getattr(self, name) for name in SNAPSHOT_FIELDS})
+
+    def snapshot_columns(self, s: Snapshot) -> dict:
+        """Column values for a snapshot, for ``QuerySet.update``."""
+        return {name: getattr(s, name) for name in SNAPSHOT_FIELDS}
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return bool(self.deadline and self.state not in (State.RESOLVED, State.RATED, State.CLOSED, State.REFUSED, State.MERGED) and self.deadline < timezone.now())
+
+
+class CaseEvent(models.Model):
+    """One action on a case: append-only and hash-chained.
+
+    ``hash`` = SHA-256 over the predecessor's hash and this event's canonical
+    content (see chain.py); ``jiceng verify`` recomputes every chain.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField()
+    unit = models.ForeignKey("areas.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        indexes = [models.Index(fields=["at"], name="case_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("case events are append-only")
+
+
+class Attachment(models.Model):
+    """A file attached to a case by an event; content-addressed by SHA-256."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, null=True, on_delete=models.PROTECT, related_name="attachments")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def storage_name(self) -> str:
+        return f"{self.sha256[:2]}/{self.sha256}"

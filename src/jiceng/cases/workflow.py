@@ -1,0 +1,368 @@
+"""The one state machine of the case engine.
+
+Pure functions, no database: :func:`plan` decides whether an actor may perform
+an action on a case in its current state and what event that produces;
+:func:`apply` folds an event into a snapshot. The database layer
+(``actions.py``), the demo generator and replay all use these two functions, so
+a rule exists here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jiceng.accounts.models import Role
+from jiceng.areas.models import LEVEL_RANK, NEXT_LEVEL, UnitLevel
+
+from .errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from .states import Action, Rating, State
+
+STAFF_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.GRID_WORKER})
+DISPATCH_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as far as the state machine needs to know.
+
+    ``level_rank`` is the tier the actor works at (1 village, 2 township,
+    3 county, 0 none); ``in_scope`` says the case lies in the actor's area
+    scope (decided by the scoped query layer, not here).
+    """
+
+    user_id: int | None
+    role: str
+    level_rank: int = 0
+    unit_ids: frozenset[int] = frozenset()
+    in_scope: bool = False
+    is_reporter: bool = False
+
+
+SYSTEM = Actor(user_id=None, role=Role.ADMIN, level_rank=3, in_scope=True)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything about a case that its events determine."""
+
+    state: str | None = None
+    level: str = UnitLevel.VILLAGE
+    unit_id: int | None = None
+    deadline: datetime | None = None
+    plan: str = ""
+    result: str = ""
+    rating: str = ""
+    rating_waiver: str = ""
+    reopen_count: int = 0
+    supervise_count: int = 0
+    escalation_count: int = 0
+    owner_id: int | None = None
+    pending_extension: datetime | None = None
+    merged_into: str = ""
+    resolved_level: str = ""
+
+    def replace(self, **changes: Any) -> "Snapshot":
+        return dataclasses.replace(self, **changes)
+
+
+SNAPSHOT_FIELDS = tuple(f.name for f in dataclasses.fields(Snapshot))
+
+
+# --- who may act --------------------------------------------------------
+
+def _is_admin(a: Actor) -> bool:
+    return a.role == Role.ADMIN
+
+
+def dispatcher(a: Actor, s: Snapshot) -> bool:
+    """Village/township staff in scope at or above the case's tier, leaders in scope."""
+    if _is_admin(a):
+        return True
+    if a.role == Role.SUPERVISOR:
+        return a.in_scope
+    return a.role in DISPATCH_ROLES and a.in_scope and a.level_rank >= LEVEL_RANK[UnitLevel(s.level)]
+
+
+def handler(a: Actor, s: Snapshot) -> bool:
+    """A member of the unit the case is dispatched to."""
+    return _is_admin(a) or (a.role in STAFF_ROLES and s.unit_id is not None and s.unit_id in a.unit_ids)
+
+
+def leader(a: Actor, s: Snapshot) -> bool:
+    return _is_admin(a) or (a.role == Role.SUPERVISOR and a.in_scope)
+
+
+def rater(a: Actor, s: Snapshot) -> bool:
+    """The reporter rates, or staff record the rating from a return visit."""
+    return (a.is_reporter and a.role == Role.RESIDENT) or dispatcher(a, s)
+
+
+def _any(*preds: Callable[[Actor, Snapshot], bool]) -> Callable[[Actor, Snapshot], bool]:
+    return lambda a, s: any(p(a, s) for p in preds)
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[str]
+    who: Callable[[Actor, Snapshot], bool]
+    who_label: str
+
+
+_HANDLING = frozenset({State.HANDLING, State.SUSPENDED})
+_MERGEABLE = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED})
+_OPEN = frozenset(set(State) - {State.REFUSED, State.CLOSED, State.MERGED})
+
+RULES: dict[str, Rule] = {
+    Action.ACCEPT: Rule(frozenset({State.SUBMITTED}), dispatcher, "dispatcher"),
+    Action.REFUSE: Rule(frozenset({State.SUBMITTED}), dispatcher, "dispatcher"),
+    Action.DISPATCH: Rule(frozenset({State.ACCEPTED}), dispatcher, "dispatcher"),
+    Action.RETURN: Rule(frozenset({State.DISPATCHED, State.HANDLING}), handler, "handler"),
+    Action.CLAIM: Rule(frozenset({State.DISPATCHED}), handler, "handler"),
+    Action.NOTE: Rule(_HANDLING, _any(handler, leader), "handler"),
+    Action.SUSPEND: Rule(frozenset({State.HANDLING}), handler, "handler"),
+    Action.RESUME: Rule(frozenset({State.SUSPENDED}), handler, "handler"),
+    Action.REQUEST_EXTENSION: Rule(_HANDLING, handler, "handler"),
+    Action.APPROVE_EXTENSION: Rule(_HANDLING, _any(dispatcher, leader), "dispatcher"),
+    Action.REJECT_EXTENSION: Rule(_HANDLING, _any(dispatcher, leader), "dispatcher"),
+    Action.ESCALATE: Rule(frozenset({State.ACCEPTED, State.DISPATCHED, State.HANDLING}), _any(handler, dispatcher), "handler"),
+    Action.SUPERVISE: Rule(_OPEN, leader, "leader"),
+    Action.TAKE_OWNERSHIP: Rule(_OPEN, leader, "leader"),
+    Action.RESOLVE: Rule(frozenset({State.HANDLING}), handler, "handler"),
+    Action.RATE: Rule(frozenset({State.RESOLVED}), rater, "rater"),
+    Action.WAIVE_RATING: Rule(frozenset({State.RESOLVED}), dispatcher, "dispatcher"),
+    Action.DECIDE: Rule(frozenset({State.DISPUTED}), leader, "leader"),
+    Action.CLOSE: Rule(frozenset({State.RATED}), _any(dispatcher, leader), "dispatcher"),
+    Action.MERGE: Rule(_MERGEABLE, dispatcher, "dispatcher"),
+}
+
+WHO_LABELS = {
+    "dispatcher": "staff who accept and dispatch at this level",
+    "handler": "members of the handling unit",
+    "leader": "leaders or supervisors",
+    "rater": "the reporter or return-visit staff",
+}
+
+
+def allowed_actions(s: Snapshot, a: Actor) -> list[str]:
+    """The actions ``a`` may take on a case in snapshot ``s`` (for menus)."""
+    out = []
+    for action, rule in RULES.items():
+        if s.state in rule.sources and rule.who(a, s) and _guard_message(action, s) is None:
+            out.append(action)
+    return out
+
+
+def _state_label(state: str | None) -> str:
+    return str(State(state).label) if state else _("(new)")
+
+
+def _guard_message(action: str, s: Snapshot) -> str | None:
+    """State-dependent conditions beyond the source state, as a refusal message."""
+    if action == Action.ESCALATE and s.level not in NEXT_LEVEL:
+        return _("the case is already at county level, the highest tier")
+    if action == Action.REQUEST_EXTENSION and s.pending_extension is not None:
+        return _("an extension request is already pending")
+    if action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION) and s.pending_extension is None:
+        return _("there is no pending extension request")
+    return None
+
+
+# --- planning an action -------------------------------------------------
+
+def _need_text(params: dict, key: str, label: str) -> str:
+    value = str(params.get(key) or "").strip()
+    if not value:
+        raise InvalidInput(_("%(label)s is required") % {"label": label}, field=key)
+    if len(value) > 4000:
+        raise InvalidInput(_("%(label)s is too long (at most 4000 characters)") % {"label": label}, field=key)
+    return value
+
+
+def _need_datetime(params: dict, key: str, now: datetime, label: str) -> datetime:
+    value = params.get(key)
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput(_("%(label)s must be a date and time") % {"label": label}, field=key)
+    if value <= now:
+        raise InvalidInput(_("%(label)s must be in the future") % {"label": label}, field=key)
+    return value
+
+
+def _need_int(params: dict, key: str, label: str) -> int:
+    value = params.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput(_("%(label)s is required") % {"label": label}, field=key)
+    return value
+
+
+def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) -> tuple[str, dict, str]:
+    """Check that ``actor`` may do ``action`` now and work out its event.
+
+    Returns ``(to_state, payload, note)``. Raises TransitionNotAllowed when the
+    state forbids the action (naming state and action), NotPermitted when the
+    actor may not do it, InvalidInput when a parameter is missing or wrong.
+    """
+    try:
+        action_label = str(Action(action).label)
+    except ValueError:
+        raise InvalidInput(_("unknown action “%(action)s”") % {"action": action}, field="action") from None
+    if action == Action.SUBMIT:
+        raise TransitionNotAllowed(_("a case is submitted only once"))
+    rule = RULES[action]
+    if s.state not in rule.sources:
+        raise TransitionNotAllowed(
+            _("The case is “%(state)s”; “%(action)s” is not possible in this state.")
+            % {"state": _state_label(s.state), "action": action_label}
+        )
+    if (why := _guard_message(action, s)) is not None:
+        raise TransitionNotAllowed(
+            _("The case is “%(state)s”; “%(action)s” is not possible: %(why)s.")
+            % {"state": _state_label(s.state), "action": action_label, "why": why}
+        )
+    if not rule.who(actor, s):
+        raise NotPermitted(
+            _("“%(action)s” may only be done by %(who)s.") % {"action": action_label, "who": _(WHO_LABELS[rule.who_label])}
+        )
+    note = str(params.get("note") or "").strip()
+    payload: dict[str, Any] = {}
+    to_state = s.state
+    match action:
+        case Action.ACCEPT:
+            payload = {"plan": _need_text(params, "plan", _("The agreed plan")), "deadline": _need_datetime(params, "deadline", now, _("The deadline")).isoformat()}
+            to_state = State.ACCEPTED
+        case Action.REFUSE:
+            note = _need_text(params, "note", _("The reason for refusal"))
+            to_state = State.REFUSED
+        case Action.DISPATCH:
+            payload = {"unit_id": _need_int(params, "unit_id", _("The unit"))}
+            to_state = State.DISPATCHED
+        case Action.RETURN:
+            note = _need_text(params, "note", _("The reason for returning"))
+            to_state = State.ACCEPTED
+        case Action.CLAIM:
+            to_state = State.HANDLING
+        case Action.NOTE:
+            attachments = list(params.get("attachments") or [])
+            if not note and not attachments:
+                raise InvalidInput(_("A progress note needs text or an attachment"), field="note")
+            if attachments:
+                payload = {"attachments": attachments}
+        case Action.SUSPEND:
+            note = _need_text(params, "note", _("The reason for suspending"))
+            to_state = State.SUSPENDED
+        case Action.RESUME:
+            to_state = State.HANDLING
+        case Action.REQUEST_EXTENSION:
+            note = _need_text(params, "note", _("The reason for the extension"))
+            new = _need_datetime(params, "deadline", now, _("The requested deadline"))
+            if s.deadline and new <= s.deadline:
+                raise InvalidInput(_("The requested deadline must be later than the current one"), field="deadline")
+            payload = {"deadline": new.isoformat()}
+        case Action.APPROVE_EXTENSION:
+            assert s.pending_extension is not None
+            payload = {"deadline": s.pending_extension.isoformat()}
+        case Action.REJECT_EXTENSION:
+            note = _need_text(params, "note", _("The reason for rejecting"))
+        case Action.ESCALATE:
+            note = _need_text(params, "note", _("The reason for escalating"))
+            payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": _need_int(params, "unit_id", _("The unit at the next level"))}
+            to_state = State.DISPATCHED
+        case Action.SUPERVISE:
+            note = _need_text(params, "note", _("The supervision instruction"))
+        case Action.TAKE_OWNERSHIP:
+            payload = {"owner_id": actor.user_id}
+        case Action.RESOLVE:
+            payload = {"result": _need_text(params, "result", _("The result"))}
+            if params.get("fields"):
+                payload["fields"] = params["fields"]
+            to_state = State.RESOLVED
+        case Action.RATE:
+            rating = params.get("rating")
+            if rating not in Rating.values:
+                raise InvalidInput(_("The rating must be satisfied, basically satisfied or unsatisfied"), field="rating")
+            payload = {"rating": rating}
+            if rating != Rating.UNSATISFIED:
+                to_state = State.RATED
+            elif s.reopen_count == 0:
+                to_state = State.HANDLING  # the first "unsatisfied" reopens the case
+                payload["reopened"] = True
+            else:
+                to_state = State.DISPUTED  # after that, a supervisor decides
+        case Action.WAIVE_RATING:
+            note = _need_text(params, "note", _("The reason no rating can be obtained"))
+            to_state = State.RATED
+        case Action.DECIDE:
+            decision = params.get("decision")
+            if decision not in ("reopen", "uphold"):
+                raise InvalidInput(_("The decision must be reopen or uphold"), field="decision")
+            note = _need_text(params, "note", _("The reason for the decision"))
+            payload = {"decision": decision}
+            to_state = State.HANDLING if decision == "reopen" else State.RATED
+        case Action.CLOSE:
+            to_state = State.CLOSED
+        case Action.MERGE:
+            payload = {"into": _need_text(params, "into", _("The original case number"))}
+            to_state = State.MERGED
+    return str(to_state), payload, note
+
+
+def initial_snapshot(level: str, payload: dict | None = None) -> Snapshot:
+    """The snapshot of a freshly submitted case."""
+    return Snapshot(state=State.SUBMITTED, level=level)
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = "", actor_id: int | None = None) -> Snapshot:
+    """Fold one event into a snapshot. The only place events change state."""
+    if action == Action.SUBMIT:
+        return Snapshot(state=State.SUBMITTED, level=payload["level"])
+    changes: dict[str, Any] = {"state": to_state}
+    match action:
+        case Action.ACCEPT:
+            changes.update(plan=payload["plan"], deadline=_dt(payload["deadline"]))
+        case Action.DISPATCH:
+            changes["unit_id"] = payload["unit_id"]
+        case Action.RETURN:
+            changes["unit_id"] = None
+        case Action.REQUEST_EXTENSION:
+            changes["pending_extension"] = _dt(payload["deadline"])
+        case Action.APPROVE_EXTENSION:
+            changes.update(deadline=_dt(payload["deadline"]), pending_extension=None)
+        case Action.REJECT_EXTENSION:
+            changes["pending_extension"] = None
+        case Action.ESCALATE:
+            changes.update(level=payload["level"], unit_id=payload["unit_id"], escalation_count=s.escalation_count + 1)
+        case Action.SUPERVISE:
+            changes["supervise_count"] = s.supervise_count + 1
+        case Action.TAKE_OWNERSHIP:
+            changes["owner_id"] = payload["owner_id"]
+        case Action.RESOLVE:
+            changes.update(result=payload["result"], resolved_level=s.level)
+        case Action.RATE:
+            changes["rating"] = payload["rating"]
+            if payload.get("reopened"):
+                changes["reopen_count"] = s.reopen_count + 1
+        case Action.WAIVE_RATING:
+            changes["rating_waiver"] = note
+        case Action.DECIDE:
+            if payload["decision"] == "reopen":
+                changes["reopen_count"] = s.reopen_count + 1
+        case Action.MERGE:
+            changes["merged_into"] = payload["into"]
+    return s.replace(**changes)
+
+
+def replay(events: list[tuple[str, str, dict, str]]) -> Snapshot:
+    """Rebuild a snapshot from ``(action, to_state, payload, note)`` tuples in order."""
+    s = Snapshot()
+    for action, to_state, payload, note in events:
+        s = apply(s, action, to_state, payload, note)
+    return s

@@ -1,0 +1,191 @@
+"""Bills (one hospital stay or visit) and parsing them from JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .categories import normalise_category
+from .money import parse_amount
+from .policy import HOSPITAL_LEVELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .policy import Policy
+
+REQUIRED_FIELDS = ("id", "person", "category", "date", "hospital_level", "total", "in_policy")
+
+
+@dataclass(frozen=True)
+class Bill:
+    """One medical bill.
+
+    ``total`` is the whole cost; ``in_policy`` the part inside the policy
+    (政策范围内费用), never more than ``total``. ``groups`` names special groups
+    (e.g. ``"pneumoconiosis"``) the person belongs to for this bill.
+    Fields are normalised on creation; bad values raise ``ValueError`` with a
+    Chinese reason.
+    """
+
+    id: str
+    person: str
+    category: str
+    date: dt.date
+    hospital_level: str
+    total: Decimal
+    in_policy: Decimal
+    groups: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # Frozen dataclass: normalise through object.__setattr__.
+        set_ = object.__setattr__
+        set_(self, "id", _ident(self.id, "id"))
+        set_(self, "person", _ident(self.person, "person"))
+        set_(self, "category", normalise_category(self.category))
+        set_(self, "date", _date(self.date))
+        set_(self, "hospital_level", _level(self.hospital_level))
+        set_(self, "total", _amount(self.total, "total"))
+        set_(self, "in_policy", _amount(self.in_policy, "in_policy"))
+        set_(self, "groups", _groups(self.groups))
+        if self.in_policy > self.total:
+            raise ValueError("政策范围内费用大于总费用")
+
+    @property
+    def out_of_policy(self) -> Decimal:
+        """The part of the cost outside the policy; always paid by the person."""
+        return self.total - self.in_policy
+
+
+def parse_bills(
+    json_list: Iterable[Any] | str, policy: Policy | None = None
+) -> tuple[list[Bill], list[dict[str, Any]]]:
+    """Parse bills from a JSON list (or JSON text).
+
+    Returns ``(bills, errors)``. Each error is ``{"index", "id", "reason"}``
+    with a Chinese reason (all problems of that bill, joined by "；"); good
+    bills are still returned so they can be computed. When ``policy`` is given
+    the date must also fall in its effective period.
+    """
+    if isinstance(json_list, str):
+        json_list = json.loads(json_list, parse_float=Decimal)
+    bills: list[Bill] = []
+    errors: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(json_list):
+        reasons: list[str] = []
+        bill_id: str | None = None
+        if not isinstance(raw, dict):
+            errors.append({"index": index, "id": None, "reason": "账单必须是 JSON 对象"})
+            continue
+        for name in REQUIRED_FIELDS:
+            if name not in raw or raw[name] is None:
+                reasons.append(f"缺少字段 {name}")
+        values: dict[str, Any] = {}
+        for name, reader in _READERS.items():
+            if name not in raw or raw[name] is None:
+                continue
+            try:
+                values[name] = reader(raw[name])
+            except ValueError as exc:
+                reasons.append(f"{name}：{exc}")
+        if "groups" in raw and raw["groups"] is not None:
+            try:
+                values["groups"] = _groups(raw["groups"])
+            except ValueError as exc:
+                reasons.append(f"groups：{exc}")
+        bill_id = values.get("id")
+        if bill_id is not None:
+            if bill_id in seen:
+                reasons.append("账单编号重复")
+            seen.add(bill_id)
+        if "total" in values and "in_policy" in values and values["in_policy"] > values["total"]:
+            reasons.append("政策范围内费用大于总费用")
+        if policy is not None and "date" in values and not policy.covers(values["date"]):
+            reasons.append(
+                f"日期不在政策有效期内（{policy.effective_from.isoformat()} 至 {policy.effective_to.isoformat()}）"
+            )
+        if reasons:
+            shown = bill_id if bill_id is not None else _raw_id(raw)
+            errors.append({"index": index, "id": shown, "reason": "；".join(reasons)})
+            continue
+        bills.append(Bill(**values))
+    return bills, errors
+
+
+def bill_from_json(raw: dict[str, Any]) -> Bill:
+    """Build one bill from a JSON object; raises ``ValueError`` on bad input."""
+    bills, errors = parse_bills([raw])
+    if errors:
+        raise ValueError(errors[0]["reason"])
+    return bills[0]
+
+
+# --------------------------------------------------------------------------
+
+
+def _ident(value: Any, name: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"{name} 必须是文字或整数")
+    text = str(value).strip()
+    if not text:
+        raise ValueError(f"{name} 不能为空")
+    return text
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"日期格式不正确：{value!r}（应为 YYYY-MM-DD）")
+
+
+def _level(value: Any) -> str:
+    if isinstance(value, bool):
+        raise ValueError("未知的医院等级")
+    text = str(value).strip()
+    if text not in HOSPITAL_LEVELS:
+        raise ValueError(f"未知的医院等级：{text}（只能是 1、2、3）")
+    return text
+
+
+def _amount(value: Any, name: str) -> Decimal:
+    try:
+        return parse_amount(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} {exc}") from None
+
+
+def _groups(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError("必须是群体代码的数组")
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise ValueError("群体代码必须是非空文字")
+        if item.strip() not in out:
+            out.append(item.strip())
+    return tuple(out)
+
+
+def _raw_id(raw: dict[str, Any]) -> str | None:
+    value = raw.get("id")
+    return None if value is None else str(value)
+
+
+_READERS = {
+    "id": lambda v: _ident(v, "id"),
+    "person": lambda v: _ident(v, "person"),
+    "category": normalise_category,
+    "date": _date,
+    "hospital_level": _level,
+    "total": parse_amount,
+    "in_policy": parse_amount,
+}

@@ -1,0 +1,36 @@
+"""Shared fixtures: a small demo county built by the same code as the demo."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiceng.demo.world import World, build_world
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true", default=False, help="run long stress variants")
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    is_pg = connection.vendor == "postgresql"
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    skip_slow = pytest.mark.skip(reason="stress variant: use --run-slow")
+    for item in items:
+        if "postgres" in item.keywords and not is_pg:
+            item.add_marker(skip_pg)
+        if "slow" in item.keywords and not config.getoption("--run-slow"):
+            item.add_marker(skip_slow)
+
+
+@pytest.fixture
+def world(db, tmp_path, settings) -> World:
+    """Two townships (a street and a town) with a few villages each."""
+    settings.MEDIA_ROOT = tmp_path / "attachments"
+    return build_world(seed=7, townships=2, villages_per_township=(2, 3))
+
+
+@pytest.fixture
+def users(world):
+    return world.users
