@@ -13,12 +13,17 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = time(17, 30)
 
 
+_warned_years: set[int] = set()
+
+
 def is_working_day(day: date) -> bool:
     """Official working day, with 调休 make-up days; weekends only outside the package's years."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        log.warning("chinese-calendar has no data for %s; counting weekdays only", day.year)
+        if day.year not in _warned_years:  # warn once per year, not per call
+            _warned_years.add(day.year)
+            log.warning("chinese-calendar has no data for %s; counting weekdays only", day.year)
         return day.weekday() < 5
 
 

@@ -77,9 +77,21 @@ def fmt_yuan(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
+def fmt_exact(amount: Decimal) -> str:
+    """Format an unrounded amount: two decimals if exact, else every digit needed."""
+    if amount == amount.quantize(CENT):
+        return fmt_yuan(amount)
+    return f"{amount.normalize():,f}"
+
+
 def fmt_pct(ratio: Decimal) -> str:
     """Format a ratio as a percentage without useless zeros: 0.65 -> "65%"."""
     text = f"{ratio * 100:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text + "%"
+
+
+def fmt_points(ratio: Decimal) -> str:
+    """Format a ratio increase as percentage points: 0.05 -> "5 个百分点"."""
+    return fmt_pct(ratio)[:-1] + " 个百分点"

@@ -358,7 +358,7 @@ def _critical(table: Mapping[str, Any], prov: dict[str, Provenance]) -> Critical
     if not isinstance(raw_segments, list) or not raw_segments:
         raise PolicyError("critical.segments", "必须是至少一段的数组")
     segments: list[Segment] = []
-    lower = Decimal(0)
+    lower = Decimal("0.00")
     last = len(raw_segments) - 1
     for i, raw in enumerate(raw_segments):
         spath = f"critical.segments[{i}]"

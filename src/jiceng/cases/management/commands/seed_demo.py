@@ -1,0 +1,30 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from jiceng.demo.cases import generate_cases
+from jiceng.demo.world import DEMO_PASSWORD, build_world
+
+
+class Command(BaseCommand):
+    help = "Build the demo county 零陵区 (431102) with users of every role and N cases with realistic histories."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=5000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--townships", type=int, default=None, help="limit the number of townships (default: all 15)")
+
+    def handle(self, *args, **opts):
+        started = time.monotonic()
+        world = build_world(seed=opts["seed"], townships=opts["townships"])
+        self.stdout.write(f"区划与用户：{len(world.townships)} 个乡镇（街道），{len(world.villages)} 个村（社区），{len(world.users)} 个用户")
+        step = max(opts["cases"] // 20, 2000)
+
+        def progress(done: int) -> None:
+            if done % step < 2000 or done == opts["cases"]:
+                self.stdout.write(f"  工单 {done}/{opts['cases']}（{time.monotonic() - started:.0f} 秒）")
+
+        made = generate_cases(world, opts["cases"], seed=opts["seed"], progress=progress)
+        self.stdout.write(self.style.SUCCESS(f"已生成 {made} 件工单，用时 {time.monotonic() - started:.1f} 秒"))
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：admin 管理员 · leader 区领导 · auditor 审计 · "
+                          "tz-101 水口山镇综治专干 · cun-<村代码> 村干部 · grid-<网格代码> 网格员 · county-civil_affairs 民政局 · resident-1 群众")
