@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ END_OF_DAY = time(17, 30)
 _warned_years: set[int] = set()
 
 
+@functools.lru_cache(maxsize=8192)
 def is_working_day(day: date) -> bool:
     """Official working day, with 调休 make-up days; weekends only outside the package's years."""
     try:

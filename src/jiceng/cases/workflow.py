@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from jiceng.accounts.models import Role
 from jiceng.areas.models import LEVEL_RANK, NEXT_LEVEL, UnitLevel
@@ -207,10 +208,9 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
     state forbids the action (naming state and action), NotPermitted when the
     actor may not do it, InvalidInput when a parameter is missing or wrong.
     """
-    try:
-        action_label = str(Action(action).label)
-    except ValueError:
-        raise InvalidInput(_("unknown action “%(action)s”") % {"action": action}, field="action") from None
+    if action not in Action.values:
+        raise InvalidInput(_("unknown action “%(action)s”") % {"action": action}, field="action")
+    action_label = Action(action).label  # lazy: translated only if an error is raised
     if action == Action.SUBMIT:
         raise TransitionNotAllowed(_("a case is submitted only once"))
     rule = RULES[action]
@@ -233,16 +233,16 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
     to_state = s.state
     match action:
         case Action.ACCEPT:
-            payload = {"plan": _need_text(params, "plan", _("The agreed plan")), "deadline": _need_datetime(params, "deadline", now, _("The deadline")).isoformat()}
+            payload = {"plan": _need_text(params, "plan", _l("The agreed plan")), "deadline": _need_datetime(params, "deadline", now, _l("The deadline")).isoformat()}
             to_state = State.ACCEPTED
         case Action.REFUSE:
-            note = _need_text(params, "note", _("The reason for refusal"))
+            note = _need_text(params, "note", _l("The reason for refusal"))
             to_state = State.REFUSED
         case Action.DISPATCH:
-            payload = {"unit_id": _need_int(params, "unit_id", _("The unit"))}
+            payload = {"unit_id": _need_int(params, "unit_id", _l("The unit"))}
             to_state = State.DISPATCHED
         case Action.RETURN:
-            note = _need_text(params, "note", _("The reason for returning"))
+            note = _need_text(params, "note", _l("The reason for returning"))
             to_state = State.ACCEPTED
         case Action.CLAIM:
             to_state = State.HANDLING
@@ -253,13 +253,13 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             if attachments:
                 payload = {"attachments": attachments}
         case Action.SUSPEND:
-            note = _need_text(params, "note", _("The reason for suspending"))
+            note = _need_text(params, "note", _l("The reason for suspending"))
             to_state = State.SUSPENDED
         case Action.RESUME:
             to_state = State.HANDLING
         case Action.REQUEST_EXTENSION:
-            note = _need_text(params, "note", _("The reason for the extension"))
-            new = _need_datetime(params, "deadline", now, _("The requested deadline"))
+            note = _need_text(params, "note", _l("The reason for the extension"))
+            new = _need_datetime(params, "deadline", now, _l("The requested deadline"))
             if s.deadline and new <= s.deadline:
                 raise InvalidInput(_("The requested deadline must be later than the current one"), field="deadline")
             payload = {"deadline": new.isoformat()}
@@ -267,17 +267,17 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             assert s.pending_extension is not None
             payload = {"deadline": s.pending_extension.isoformat()}
         case Action.REJECT_EXTENSION:
-            note = _need_text(params, "note", _("The reason for rejecting"))
+            note = _need_text(params, "note", _l("The reason for rejecting"))
         case Action.ESCALATE:
-            note = _need_text(params, "note", _("The reason for escalating"))
-            payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": _need_int(params, "unit_id", _("The unit at the next level"))}
+            note = _need_text(params, "note", _l("The reason for escalating"))
+            payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": _need_int(params, "unit_id", _l("The unit at the next level"))}
             to_state = State.DISPATCHED
         case Action.SUPERVISE:
-            note = _need_text(params, "note", _("The supervision instruction"))
+            note = _need_text(params, "note", _l("The supervision instruction"))
         case Action.TAKE_OWNERSHIP:
             payload = {"owner_id": actor.user_id}
         case Action.RESOLVE:
-            payload = {"result": _need_text(params, "result", _("The result"))}
+            payload = {"result": _need_text(params, "result", _l("The result"))}
             if params.get("fields"):
                 payload["fields"] = params["fields"]
             to_state = State.RESOLVED
@@ -294,19 +294,19 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             else:
                 to_state = State.DISPUTED  # after that, a supervisor decides
         case Action.WAIVE_RATING:
-            note = _need_text(params, "note", _("The reason no rating can be obtained"))
+            note = _need_text(params, "note", _l("The reason no rating can be obtained"))
             to_state = State.RATED
         case Action.DECIDE:
             decision = params.get("decision")
             if decision not in ("reopen", "uphold"):
                 raise InvalidInput(_("The decision must be reopen or uphold"), field="decision")
-            note = _need_text(params, "note", _("The reason for the decision"))
+            note = _need_text(params, "note", _l("The reason for the decision"))
             payload = {"decision": decision}
             to_state = State.HANDLING if decision == "reopen" else State.RATED
         case Action.CLOSE:
             to_state = State.CLOSED
         case Action.MERGE:
-            payload = {"into": _need_text(params, "into", _("The original case number"))}
+            payload = {"into": _need_text(params, "into", _l("The original case number"))}
             to_state = State.MERGED
     return str(to_state), payload, note
 

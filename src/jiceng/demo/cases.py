@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from jiceng.accounts.models import Role, User
 from jiceng.accounts.scope import level_rank
@@ -296,13 +296,42 @@ def generate_cases(world: World, n: int, seed: int = 1, now: datetime | None = N
                     recent_numbers.append(number)
                 if len(recent_numbers) > 200:
                     del recent_numbers[:100]
-            Case.objects.bulk_create(cases, batch_size=500)
-            rows = [CaseEvent(case_id=c.pk, actor_label="", **e) for c, evs in zip(cases, histories, strict=True) for e in evs]
-            CaseEvent.objects.bulk_create(rows, batch_size=2000)
+            _raw_insert(Case, [[getattr(c, f.attname) for f in _fields_of(Case)] for c in cases])
+            ids = dict(Case.objects.filter(number__in=[c.number for c in cases]).values_list("number", "id"))
+            event_fields = _fields_of(CaseEvent)
+            rows = []
+            for c, evs in zip(cases, histories, strict=True):
+                for e in evs:
+                    e = {**e, "case_id": ids[c.number], "actor_label": ""}
+                    rows.append([e[f.attname] for f in event_fields])
+            _raw_insert(CaseEvent, rows)
         made += len(cases)
         if progress:
             progress(made)
     return made
+
+
+def _fields_of(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _raw_insert(model: type[models.Model], rows: list[list]) -> None:
+    """executemany without per-object ORM overhead (the demo writes millions of rows)."""
+    fields = _fields_of(model)
+    ops = connection.ops
+    adapt = []
+    for f in fields:
+        if isinstance(f, models.DateTimeField):
+            adapt.append(ops.adapt_datetimefield_value)
+        elif isinstance(f, models.JSONField):
+            adapt.append(lambda v, enc=f.encoder: ops.adapt_json_value(v, enc))
+        else:
+            adapt.append(None)
+    prepared = [[a(v) if a and v is not None else v for a, v in zip(adapt, row, strict=True)] for row in rows]
+    cols = ", ".join(ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cur:
+        cur.executemany(f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({cols}) VALUES ({marks})", prepared)
 
 
 def _allocate(batch: list[datetime], county: str) -> list[str]:

@@ -576,6 +576,10 @@ def _number(
     prov[full] = own
     if allow_none and raw == "none":
         return None
+    if isinstance(raw, float):
+        # Only from hand-built dicts (TOML floats arrive as Decimal): use the
+        # shortest repr so 0.6 stays 0.6.
+        raw = Decimal(repr(raw))
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
         expected = '数字或 "none"（不封顶）' if allow_none else "数字"
         raise PolicyError(full, f"必须是{expected}")
