@@ -12,7 +12,7 @@ The simple policy (all numbers chosen for easy arithmetic, not real):
 * assistance: tekun 0 / 90% / cap 10,000; dibao and fanpin 1,000 / 50% / cap 20,000;
   monitored 2,000 / 40% / cap 5,000; ordinary none.
 * subsidy: premium 300; tekun 1, dibao 0.5, fanpin 0.5, monitored 0.3333.
-* special.pneumoconiosis: basic +20 points, aid 50% of what is left, cap 3,000.
+* special.pneumoconiosis: basic +10 points, aid 50% of what is left, cap 3,000.
 
 A level-3 bill with in-policy cost X >= 1,000 leaves a self-burden after basic
 of X − (X − 1000) × 0.5 = 0.5·X + 500; so X = 2·(S − 500) gives burden S.
@@ -108,7 +108,7 @@ monitored = 0.3333
 [special.pneumoconiosis]
 name = "尘肺病农民工"
 source = "单元测试用"
-basic_ratio_bonus = 0.2
+basic_ratio_bonus = 0.1
 aid_ratio = 0.5
 aid_annual_cap = 3000
 """

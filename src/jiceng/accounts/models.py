@@ -44,3 +44,17 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.real_name or self.username
+
+
+class PersonalDataAccess(models.Model):
+    """A record that someone viewed a case's unmasked personal data."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    purpose = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")

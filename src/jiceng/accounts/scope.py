@@ -95,3 +95,27 @@ def actor_for(user: User | None, case: "Case | None" = None, area_code: str | No
         in_scope=bool(code) and in_area_scope(user, code),
         is_reporter=case is not None and case.reporter_id == user.pk,
     )
+
+
+def needs_personal_data(user: User, case: "Case") -> bool:
+    """Whether ``user`` has a need to see the reporter's name, phone and ID.
+
+    The reporter themself, and staff who accept, handle or supervise the case;
+    never auditors, never the public.
+    """
+    from jiceng.cases import workflow
+
+    if not user.is_authenticated or user.role == Role.AUDITOR:
+        return False
+    if case.reporter_id == user.pk:
+        return True
+    actor = actor_for(user, case)
+    s = case.snapshot()
+    return workflow.dispatcher(actor, s) or workflow.handler(actor, s) or workflow.leader(actor, s)
+
+
+def log_personal_data_access(user: User, case: "Case", purpose: str = "view") -> None:
+    """Record that ``user`` viewed the unmasked personal data of ``case``."""
+    from .models import PersonalDataAccess
+
+    PersonalDataAccess.objects.create(user=user, case=case, purpose=purpose)

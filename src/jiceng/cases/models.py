@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.areas.models import UnitLevel
 
-from .states import Channel, Rating, State
+from .states import Action, Channel, Rating, State
 from .workflow import SNAPSHOT_FIELDS, Snapshot
 
 
@@ -187,7 +187,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=20, choices=Action.choices)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

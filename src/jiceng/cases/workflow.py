@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jiceng.accounts.models import Role
 from jiceng.areas.models import LEVEL_RANK, NEXT_LEVEL, UnitLevel
@@ -143,10 +143,10 @@ RULES: dict[str, Rule] = {
 }
 
 WHO_LABELS = {
-    "dispatcher": "staff who accept and dispatch at this level",
-    "handler": "members of the handling unit",
-    "leader": "leaders or supervisors",
-    "rater": "the reporter or return-visit staff",
+    "dispatcher": gettext_noop("staff who accept and dispatch at this level"),
+    "handler": gettext_noop("members of the handling unit"),
+    "leader": gettext_noop("leaders or supervisors"),
+    "rater": gettext_noop("the reporter or return-visit staff"),
 }
 
 
@@ -233,16 +233,16 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
     to_state = s.state
     match action:
         case Action.ACCEPT:
-            payload = {"plan": _need_text(params, "plan", _l("The agreed plan")), "deadline": _need_datetime(params, "deadline", now, _l("The deadline")).isoformat()}
+            payload = {"plan": _need_text(params, "plan", gettext_lazy("The agreed plan")), "deadline": _need_datetime(params, "deadline", now, gettext_lazy("The deadline")).isoformat()}
             to_state = State.ACCEPTED
         case Action.REFUSE:
-            note = _need_text(params, "note", _l("The reason for refusal"))
+            note = _need_text(params, "note", gettext_lazy("The reason for refusal"))
             to_state = State.REFUSED
         case Action.DISPATCH:
-            payload = {"unit_id": _need_int(params, "unit_id", _l("The unit"))}
+            payload = {"unit_id": _need_int(params, "unit_id", gettext_lazy("The unit"))}
             to_state = State.DISPATCHED
         case Action.RETURN:
-            note = _need_text(params, "note", _l("The reason for returning"))
+            note = _need_text(params, "note", gettext_lazy("The reason for returning"))
             to_state = State.ACCEPTED
         case Action.CLAIM:
             to_state = State.HANDLING
@@ -253,13 +253,13 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             if attachments:
                 payload = {"attachments": attachments}
         case Action.SUSPEND:
-            note = _need_text(params, "note", _l("The reason for suspending"))
+            note = _need_text(params, "note", gettext_lazy("The reason for suspending"))
             to_state = State.SUSPENDED
         case Action.RESUME:
             to_state = State.HANDLING
         case Action.REQUEST_EXTENSION:
-            note = _need_text(params, "note", _l("The reason for the extension"))
-            new = _need_datetime(params, "deadline", now, _l("The requested deadline"))
+            note = _need_text(params, "note", gettext_lazy("The reason for the extension"))
+            new = _need_datetime(params, "deadline", now, gettext_lazy("The requested deadline"))
             if s.deadline and new <= s.deadline:
                 raise InvalidInput(_("The requested deadline must be later than the current one"), field="deadline")
             payload = {"deadline": new.isoformat()}
@@ -267,17 +267,17 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             assert s.pending_extension is not None
             payload = {"deadline": s.pending_extension.isoformat()}
         case Action.REJECT_EXTENSION:
-            note = _need_text(params, "note", _l("The reason for rejecting"))
+            note = _need_text(params, "note", gettext_lazy("The reason for rejecting"))
         case Action.ESCALATE:
-            note = _need_text(params, "note", _l("The reason for escalating"))
-            payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": _need_int(params, "unit_id", _l("The unit at the next level"))}
+            note = _need_text(params, "note", gettext_lazy("The reason for escalating"))
+            payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": _need_int(params, "unit_id", gettext_lazy("The unit at the next level"))}
             to_state = State.DISPATCHED
         case Action.SUPERVISE:
-            note = _need_text(params, "note", _l("The supervision instruction"))
+            note = _need_text(params, "note", gettext_lazy("The supervision instruction"))
         case Action.TAKE_OWNERSHIP:
             payload = {"owner_id": actor.user_id}
         case Action.RESOLVE:
-            payload = {"result": _need_text(params, "result", _l("The result"))}
+            payload = {"result": _need_text(params, "result", gettext_lazy("The result"))}
             if params.get("fields"):
                 payload["fields"] = params["fields"]
             to_state = State.RESOLVED
@@ -294,19 +294,19 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             else:
                 to_state = State.DISPUTED  # after that, a supervisor decides
         case Action.WAIVE_RATING:
-            note = _need_text(params, "note", _l("The reason no rating can be obtained"))
+            note = _need_text(params, "note", gettext_lazy("The reason no rating can be obtained"))
             to_state = State.RATED
         case Action.DECIDE:
             decision = params.get("decision")
             if decision not in ("reopen", "uphold"):
                 raise InvalidInput(_("The decision must be reopen or uphold"), field="decision")
-            note = _need_text(params, "note", _l("The reason for the decision"))
+            note = _need_text(params, "note", gettext_lazy("The reason for the decision"))
             payload = {"decision": decision}
             to_state = State.HANDLING if decision == "reopen" else State.RATED
         case Action.CLOSE:
             to_state = State.CLOSED
         case Action.MERGE:
-            payload = {"into": _need_text(params, "into", _l("The original case number"))}
+            payload = {"into": _need_text(params, "into", gettext_lazy("The original case number"))}
             to_state = State.MERGED
     return str(to_state), payload, note
 

@@ -13,8 +13,15 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=5000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--townships", type=int, default=None, help="limit the number of townships (default: all 15)")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing if the database already holds cases")
 
     def handle(self, *args, **opts):
+        from jiceng.cases.models import Case
+
+        if opts["if_empty"] and Case.objects.exists():
+            self.stdout.write(f"数据库中已有 {Case.objects.count()} 件工单，跳过演示数据生成")
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：admin · leader · auditor · tz-101 · county-civil_affairs · resident-1")
+            return
         started = time.monotonic()
         world = build_world(seed=opts["seed"], townships=opts["townships"])
         self.stdout.write(f"区划与用户：{len(world.townships)} 个乡镇（街道），{len(world.villages)} 个村（社区），{len(world.users)} 个用户")

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the Debian packages jiceng's tests need (PostgreSQL server, gettext).
+# Safe to run again; does nothing for packages already present.
+set -euo pipefail
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "Please install these Debian packages: ${need[*]}" >&2; exit 1
+  fi
+else
+  SUDO=
+fi
+echo "Installing Debian packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
