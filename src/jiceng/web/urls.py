@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="case_detail"),
     path("cases/<str:number>/act/<str:action>/", views.case_act, name="case_act"),
     path("track/", views.track, name="track"),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

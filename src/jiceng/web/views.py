@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -155,7 +157,8 @@ def _submit_areas(user) -> list[Area]:
 def case_new(request: HttpRequest) -> HttpResponse:
     leaves = Category.objects.filter(children__isnull=True, active=True).select_related("parent")
     areas = _submit_areas(request.user)
-    ctx: dict = {"leaves": leaves, "areas": areas, "channels": Channel.choices, "values": request.POST}
+    ctx: dict = {"leaves": leaves, "areas": areas, "channels": Channel.choices, "values": request.POST.dict(),
+                 "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex}
     if request.method == "POST":
         post = request.POST
         try:
@@ -180,9 +183,6 @@ def case_new(request: HttpRequest) -> HttpResponse:
             return render(request, "web/case_new.html", ctx, status=400)
         messages.success(request, _("Case %(number)s submitted") % {"number": case.number})
         return redirect("case_detail", number=case.number)
-    import uuid
-
-    ctx["idempotency_key"] = uuid.uuid4().hex
     return render(request, "web/case_new.html", ctx)
 
 
