@@ -64,7 +64,7 @@ def test_anonymous_reports_only_where_the_category_allows(world):
 def test_it_checks_the_id_number_check_digit(world):
     with pytest.raises(InvalidInput) as err:
         _go(world, reporter_id_number="110105194912310021")
-    assert "校验位" in err.value.message and err.value.field == "reporter_id_number"
+    assert "校验码" in err.value.message and err.value.field == "reporter_id_number"
     case, _ = _go(world, reporter_id_number="11010519491231002x")
     assert case.reporter_id_number == "11010519491231002X"
 

@@ -11,14 +11,15 @@ from hypothesis import strategies as st
 
 from jiceng.insurance import calculate_year, critical_cumulative
 
-from .helpers import simple_policy
 from .helpers import bill as make
+from .helpers import simple_policy
 from .strategies import bill_lists, fast, policies
+
 
 @fast(100)
 @given(policies(), bill_lists())
 def test_payments_are_never_negative_never_above_what_is_left_and_add_up(policy, bills):
-    for bill, r in zip(bills, calculate_year(policy, bills, explain=False)):
+    for bill, r in zip(bills, calculate_year(policy, bills, explain=False), strict=True):
         assert min(r.basic, r.critical, r.assistance, r.special_aid) >= 0
         # each tier pays at most what the tiers before it left of the in-policy cost
         left = bill.in_policy
@@ -38,7 +39,7 @@ def test_a_years_critical_payments_add_up_to_the_rounded_cumulative(policy, bill
     burden: dict[str, Decimal] = defaultdict(Decimal)
     paid: dict[str, Decimal] = defaultdict(Decimal)
     category = {}
-    for bill, r in zip(bills, results):
+    for bill, r in zip(bills, results, strict=True):
         burden[bill.person] += bill.in_policy - r.basic
         paid[bill.person] += r.critical
         category[bill.person] = bill.category
@@ -84,6 +85,6 @@ def test_raising_one_bill_never_lowers_the_years_payments_or_self_pay(policy, bi
 @fast(30)
 @given(bill_lists(max_bills=10))
 def test_the_simple_policy_also_satisfies_the_invariants(bills):
-    for bill, r in zip(bills, calculate_year(simple_policy(), bills)):
+    for bill, r in zip(bills, calculate_year(simple_policy(), bills), strict=True):
         assert r.reimbursed + r.self_pay == bill.total
         assert r.steps[-1]["kind"] == "summary"

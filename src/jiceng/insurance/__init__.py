@@ -9,7 +9,7 @@ from .batch import BatchResult, calculate_arrays, calculate_batch
 from .bills import Bill, bill_from_json, parse_bills
 from .categories import CATEGORIES, CATEGORY_NAMES, normalise_category
 from .engine import BillResult, YearState, calculate_bill, calculate_year, critical_cumulative, result_to_json
-from .idnumber import check_digit, validate_id_number
+from jiceng.people.idnumber import check_digit, validate_id_number
 from .policy import (
     Policy,
     PolicyError,

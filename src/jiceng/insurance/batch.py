@@ -19,9 +19,10 @@ has in a year, not the number of bills.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,8 @@ class BatchResult:
     @property
     def reimbursed(self) -> np.ndarray:
         """basic + critical + assistance + special_aid, in cents."""
-        return self.basic + self.critical + self.assistance + self.special_aid
+        summed: np.ndarray = self.basic + self.critical + self.assistance + self.special_aid
+        return summed
 
     def row(self, i: int) -> dict[str, Decimal]:
         """One bill's amounts as Decimals (yuan), ratio with four places."""

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .bills import Bill
 from .categories import CATEGORY_NAMES
@@ -260,7 +261,10 @@ def _basic(
     else:
         room = cap - state.basic_paid
         paid = min(computed, room)
-        cap_text = f"年度封顶线 {fmt_yuan(cap)} 元，本年此前已付 {fmt_yuan(state.basic_paid)} 元，尚可支付 {fmt_yuan(room)} 元"
+        cap_text = (
+            f"年度封顶线 {fmt_yuan(cap)} 元，本年此前已付 {fmt_yuan(state.basic_paid)} 元，"
+            f"尚可支付 {fmt_yuan(room)} 元"
+        )
     reached = paid < computed
     note({
         "tier": "basic",
@@ -300,7 +304,7 @@ def critical_cumulative(policy: Policy, category: str, burden_total: Decimal) ->
     excess = max(ZERO, burden_total - terms.deductible)
     parts: list[dict[str, Any]] = []
     exact = Decimal(0)
-    for segment, ratio in zip(policy.critical.segments, terms.ratios):
+    for segment, ratio in zip(policy.critical.segments, terms.ratios, strict=True):
         if excess <= segment.lower:
             break
         top = excess if segment.upper is None else min(excess, segment.upper)
@@ -374,9 +378,10 @@ def _critical(
     raw_increase = due - state.critical_paid
     paid = min(burden, max(ZERO, raw_increase))
     if excess > 0 or state.critical_paid > 0:
-        cap_text = "不设封顶线" if cap is None else f"年度封顶线 {fmt_yuan(cap)} 元"
         if cap is not None and due < rounded:
-            cap_text += "，已达封顶线"
+            cap_text = f"，已达封顶线（{fmt_yuan(cap)} 元），按 {fmt_yuan(due)} 元计"
+        else:
+            cap_text = "，不设封顶线" if cap is None else f"，未超过年度封顶线 {fmt_yuan(cap)} 元"
         note({
             "tier": "critical",
             "kind": "total",
@@ -387,7 +392,7 @@ def _critical(
             "paid_before": state.critical_paid,
             "amount": paid,
             "text": (
-                f"大病保险本年累计应付 {fmt_yuan(rounded)} 元（四舍五入到分），{cap_text}，累计应付 {fmt_yuan(due)} 元；"
+                f"大病保险本年累计应付 {fmt_yuan(rounded)} 元（四舍五入到分）{cap_text}；"
                 f"本年此前已付 {fmt_yuan(state.critical_paid)} 元，本次支付 {fmt_yuan(paid)} 元"
                 + _clamp_text(raw_increase, burden)
                 + "。"
@@ -435,7 +440,8 @@ def _assistance(
         "amount": paid,
         "source": rule.source,
         "text": (
-            f"医疗救助（{name}）：大病保险后本次政策范围内个人负担 {fmt_yuan(left)} 元，本年累计 {fmt_yuan(left_total)} 元；"
+            f"医疗救助（{name}）：大病保险后本次政策范围内个人负担 {fmt_yuan(left)} 元，"
+            f"本年累计 {fmt_yuan(left_total)} 元；"
             f"救助起付线 {fmt_yuan(rule.deductible)} 元，"
             f"（{fmt_yuan(left_total)} − {fmt_yuan(rule.deductible)}）× {fmt_pct(rule.ratio)}"
             f" = {fmt_yuan(rounded)} 元（累计，四舍五入到分）；{cap_text}；"
@@ -514,7 +520,8 @@ def _summary(
         "self_pay": self_pay,
         "reimbursed_ratio": ratio,
         "text": (
-            f"合计：总费用 {fmt_yuan(bill.total)} 元，其中政策范围外费用 {fmt_yuan(bill.out_of_policy)} 元全部由个人负担；"
+            f"合计：总费用 {fmt_yuan(bill.total)} 元，"
+            f"其中政策范围外费用 {fmt_yuan(bill.out_of_policy)} 元全部由个人负担；"
             f"{parts}，共报销 {fmt_yuan(reimbursed)} 元；个人自付 {fmt_yuan(self_pay)} 元；"
             f"报销比例 {fmt_pct(ratio)}。"
         ),

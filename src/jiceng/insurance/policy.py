@@ -17,12 +17,13 @@ import datetime as dt
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .categories import CATEGORIES
 from .money import CENT, RATIO_QUANTUM, round_cents
@@ -264,7 +265,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     assistance: dict[str, AssistanceRule] = {}
     if "assistance" in data:
         section = _table(data, "", "assistance")
-        for category, raw in section.items():
+        for category in section:
             path = f"assistance.{category}"
             if category not in CATEGORIES:
                 raise PolicyError(path, f"未知的人员类别：{category}")

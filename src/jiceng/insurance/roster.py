@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .categories import VULNERABLE, normalise_category
-from .idnumber import normalise_id_number, validate_id_number
+from jiceng.people.idnumber import normalise_id_number, validate_id_number
 
 _VILLAGE_RE = re.compile(r"^\d{12}$")
 

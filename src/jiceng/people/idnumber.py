@@ -1,11 +1,25 @@
-"""Resident identity card numbers (GB 11643-1999): structure and check digit."""
+"""Resident identity numbers (公民身份号码, GB 11643-1999).
+
+An 18-character number: 6-digit address code, 8-digit birth date, 3-digit
+sequence, and a check character computed with ISO 7064 MOD 11-2.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
+import re
+import unicodedata
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# Weight of position i is 2**(17 - i) mod 11 (ISO 7064 MOD 11-2).
+_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+# Check character for (sum mod 11) = 0..10.
 _CHECK_CHARS = "10X98765432"
+# First two digits: provinces, plus 81/82/83 for HK/Macao/Taiwan residence permits.
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
+    "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+)
+_SPACES = re.compile(r"\s+")
 
 
 class IdNumberError(ValueError):
@@ -13,25 +27,53 @@ class IdNumberError(ValueError):
 
 
 def check_digit(first17: str) -> str:
-    """The check character for the first 17 digits (ISO 7064 MOD 11-2)."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    """The check character ("0"-"9" or "X") for the first 17 digits."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise IdNumberError("前17位必须是数字")
+    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARS[total % 11]
 
 
-def validate_id_number(value: str) -> str:
-    """Return the normalised 18-character number or raise IdNumberError."""
-    s = (value or "").strip().upper()
-    if len(s) != 18:
-        raise IdNumberError(f"身份证号码“{value}”应为18位")
-    if not s[:17].isdigit() or not (s[17].isdigit() or s[17] == "X"):
-        raise IdNumberError(f"身份证号码“{value}”前17位应为数字，末位为数字或X")
+def normalise_id_number(value: object) -> str:
+    """Tidy an ID number as typed in a spreadsheet, without validating it.
+
+    Full-width characters become ASCII, spaces and a leading apostrophe
+    (Excel's text marker) are removed, and a lowercase x becomes X.
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = _SPACES.sub("", text).lstrip("'")
+    return text.upper()
+
+
+def validate_id_number(s: object, *, today: dt.date | None = None) -> str:
+    """Return the normalised 18-character ID number, or raise ``ValueError``.
+
+    The Chinese reason says what is wrong: length, non-digits, province code,
+    birth date, or a wrong check character (with the expected one).
+    """
+    text = normalise_id_number(s)
+    if not text:
+        raise IdNumberError("身份证号码不能为空")
+    if len(text) == 15 and text.isdigit():
+        raise IdNumberError("这是15位旧身份证号码，请换用18位号码")
+    if len(text) != 18:
+        raise IdNumberError(f"身份证号码应为18位，实际为{len(text)}位")
+    body, last = text[:17], text[17]
+    if not body.isascii() or not body.isdigit():
+        raise IdNumberError("身份证号码前17位必须是数字")
+    if not (last.isascii() and (last.isdigit() or last == "X")):
+        raise IdNumberError("身份证号码第18位只能是数字或X")
+    if body[:2] not in _PROVINCES:
+        raise IdNumberError(f"地址码前两位“{body[:2]}”不是有效的省级代码")
     try:
-        born = date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+        born = dt.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
     except ValueError:
-        raise IdNumberError(f"身份证号码“{value}”中的出生日期“{s[6:14]}”无效") from None
-    if born.year < 1900 or born > date.today():
-        raise IdNumberError(f"身份证号码“{value}”中的出生日期“{s[6:14]}”不合理")
-    expected = check_digit(s[:17])
-    if s[17] != expected:
-        raise IdNumberError(f"身份证号码“{value}”校验位错误，应为“{expected}”")
-    return s
+        raise IdNumberError(f"出生日期“{body[6:14]}”不是有效日期") from None
+    if born.year < 1850 or born > (today or dt.date.today()):
+        raise IdNumberError(f"出生日期“{body[6:14]}”不合理")
+    expected = check_digit(body)
+    if last != expected:
+        raise IdNumberError(f"校验码错误：按前17位计算应为{expected}，实际为{last}")
+    return text

@@ -1,0 +1,87 @@
+"""Benchmarks: one command (`make bench`), results written to docs/benchmarks.md.
+
+Measures, on a fresh SQLite database in a temporary data directory:
+- demo generation throughput (`jiceng seed-demo`), cases per second;
+- `jiceng verify` throughput (hash chain + replay), cases per second;
+- one workflow action through `do_case_action`, median latency;
+- the scoped case list query for a township, median latency.
+
+Usage: python bench/run.py [--cases N] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=50_000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    data_dir = tempfile.mkdtemp(prefix="jiceng-bench-")
+    os.environ["JICENG_DATA_DIR"] = data_dir
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    jiceng = [sys.executable, "-m", "jiceng.cli"]
+    subprocess.run([*jiceng, "migrate", "-v0"], check=True)
+    t0 = time.perf_counter()
+    subprocess.run([*jiceng, "seed-demo", "--cases", str(args.cases), "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
+    seed_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    subprocess.run([*jiceng, "verify"], check=True, stdout=subprocess.DEVNULL)
+    verify_s = time.perf_counter() - t0
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from jiceng.accounts.models import User
+    from jiceng.accounts.scope import visible_cases
+    from jiceng.cases.actions import do_case_action
+    from jiceng.cases.models import Case
+
+    handling = list(Case.objects.filter(state="handling").select_related("unit")[:200])
+    notes = []
+    for case in handling:
+        user = case.unit.members.first()
+        t = time.perf_counter()
+        do_case_action(case, "note", user, {"note": "基准测试进展"})
+        notes.append(time.perf_counter() - t)
+    tz = User.objects.get(username="tz-101")
+    lists = []
+    for _ in range(30):
+        t = time.perf_counter()
+        list(visible_cases(tz).filter(state__in=["dispatched", "handling"]).order_by("-pk")[:50])
+        lists.append(time.perf_counter() - t)
+    rows = [
+        ("seed-demo", f"{args.cases:,} cases", f"{seed_s:.1f} s", f"{args.cases / seed_s:,.0f} cases/s"),
+        ("verify (chain + replay)", f"{args.cases:,} cases", f"{verify_s:.1f} s", f"{args.cases / verify_s:,.0f} cases/s"),
+        ("do_case_action(note)", f"{len(notes)} actions", f"median {statistics.median(notes) * 1000:.1f} ms", f"p95 {sorted(notes)[int(len(notes) * .95) - 1] * 1000:.1f} ms"),
+        ("township case list, first page", "30 runs", f"median {statistics.median(lists) * 1000:.1f} ms", f"max {max(lists) * 1000:.1f} ms"),
+    ]
+    header = f"## {date.today()} · {connection.vendor} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}\n\n"
+    table = "| benchmark | size | time | rate |\n|---|---|---|---|\n" + "".join(f"| {a} | {b} | {c} | {d} |\n" for a, b, c, d in rows)
+    print(header + table)
+    out = ROOT / "docs" / "benchmarks.md"
+    intro = "# Benchmarks\n\nMeasured with `make bench` (`python bench/run.py --cases N`); newest first. Only measured figures appear here.\n\n"
+    old = out.read_text(encoding="utf-8").split("\n", 3)[-1] if out.exists() else ""
+    old = old[old.find("## "):] if "## " in old else ""
+    out.write_text(intro + header + table + "\n" + old, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
