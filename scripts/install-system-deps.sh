@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Install the Debian packages jiceng's tests need (PostgreSQL server, gettext).
+# Install the Debian packages jiceng's tests need (PostgreSQL server, gettext,
+# Chromium for the browser tests, a CJK font so pages render Chinese).
 # Safe to run again; does nothing for packages already present.
 set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
