@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "jiceng.areas",
     "jiceng.accounts",
     "jiceng.cases",
+    "jiceng.triage",
+    "jiceng.insurance",
+    "jiceng.api",
     "jiceng.web",
 ]
 

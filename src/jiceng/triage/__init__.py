@@ -1,0 +1,1 @@
+"""Intake triage: repeat detection, alert debounce, frequent callers and routing suggestions."""
