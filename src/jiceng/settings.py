@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' JS and CSS from the package: no CDN
     "jiceng.areas",
     "jiceng.accounts",
     "jiceng.cases",
@@ -129,6 +130,10 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "attachments"
 ATTACHMENT_MAX_BYTES = int(os.environ.get("JICENG_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
+
+# Anonymous submissions through the public API and Open311, per client address.
+PUBLIC_SUBMIT_RATE = os.environ.get("JICENG_PUBLIC_SUBMIT_RATE", "20/h")
+RATELIMIT_VIEW = "jiceng.api.errors.rate_limited_view"
 
 LOGGING = {
     "version": 1,

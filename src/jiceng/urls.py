@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from jiceng.api.main import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("open311/v2/", include("jiceng.api.urls")),
     path("", include("jiceng.web.urls")),
 ]

@@ -81,6 +81,19 @@ def prefix(code: str) -> str:
     return code[: level_of(code).value]
 
 
+def subtree_prefix(value: str) -> str:
+    """A full 12-digit code becomes its significant prefix; a shorter prefix stays as it is.
+
+    Lets filters take either ``431102001000`` or ``431102001`` for a township.
+    """
+    if len(value) == 12:
+        try:
+            return prefix(value)
+        except CodeError:
+            return value
+    return value
+
+
 def ancestor_code(code: str, level: Level) -> str:
     """The code of ``code``'s ancestor (or itself) at ``level``."""
     return code[: level.value].ljust(12, "0")

@@ -29,3 +29,23 @@ def mask_id_number(value: str) -> str:
     if len(value) < 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_address(address: str) -> str:
+    """Hide the exact spot but keep the neighbourhood: house, building and room numbers go.
+
+    南津路88号3栋201室 → 南津路**号*栋***室. Digits (ASCII and full-width) are
+    replaced; the street and village names stay, so the address still says
+    roughly where the matter is.
+    """
+    return "".join("*" if ch.isdigit() else ch for ch in address)
+
+
+def person_fields(name: str, phone: str, id_number: str, address: str, *, reveal: bool) -> dict:
+    """A case's personal data as shown to a viewer: raw when ``reveal``, masked otherwise."""
+    if reveal:
+        return {"name": name, "phone": phone, "id_number": id_number, "address": address, "masked": False}
+    return {
+        "name": mask_name(name), "phone": mask_phone(phone), "id_number": mask_id_number(id_number),
+        "address": mask_address(address), "masked": True,
+    }

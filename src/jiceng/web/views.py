@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,14 +20,14 @@ from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Grid, Unit, UnitLev
 from jiceng.cases import workflow
 from jiceng.cases.actions import Upload, do_case_action, do_submit
 from jiceng.cases.errors import CaseError
+from jiceng.cases.filters import PAGE_SIZE, CaseFilter, filter_cases, page_of
 from jiceng.cases.models import Case, Category
 from jiceng.cases.routing import suggest_unit
 from jiceng.cases.states import OPEN_STATES, Action, Channel, Rating, State
-from jiceng.people.masking import mask_id_number, mask_name, mask_phone
+from jiceng.people.masking import person_fields
 
 from .forms import ACTION_FIELDS
 
-PAGE_SIZE = 50
 
 
 @login_required
@@ -43,30 +44,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    qs = visible_cases(request.user).select_related("category", "unit", "area")
-    state, category, q = request.GET.get("state", ""), request.GET.get("category", ""), request.GET.get("q", "").strip()
-    if state in State.values:
-        qs = qs.filter(state=state)
-    elif state == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
-    if category:
-        qs = qs.filter(Q(category__code=category) | Q(category__parent__code=category))
-    if area := request.GET.get("area", ""):
-        if area.isdigit():
-            qs = qs.filter(subtree_q("area_id", area))
-    if q:
-        qs = qs.filter(Q(number=q) | Q(title__contains=q))
-    before = request.GET.get("before", "")
-    if before.isdigit():  # keyset pagination: stable and fast at any depth
-        qs = qs.filter(pk__lt=int(before))
-    page = list(qs.order_by("-pk")[: PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
-    params = request.GET.copy()
-    params.pop("before", None)
+    f = CaseFilter.from_params(request.GET)
+    qs = filter_cases(visible_cases(request.user).select_related("category", "unit", "area"), f)
+    page, next_before = page_of(qs, PAGE_SIZE)
     return render(request, "web/case_list.html", {
-        "cases": page, "next_before": page[-1].pk if more else None, "params": params.urlencode(), "states": State.choices,
-        "categories": Category.objects.filter(parent__isnull=True), "state": state, "category": category, "q": q, "now": timezone.now(),
+        "cases": page, "next_before": next_before, "params": urlencode(f.as_query()), "states": State.choices,
+        "categories": Category.objects.filter(parent__isnull=True), "state": f.state, "category": f.category, "q": f.q, "now": timezone.now(),
     })
 
 
@@ -78,9 +61,7 @@ def _case_or_404(request: HttpRequest, number: str) -> Case:
 
 
 def _personal(case: Case, reveal: bool) -> dict:
-    if reveal:
-        return {"name": case.reporter_name, "phone": case.reporter_phone, "id_number": case.reporter_id_number, "masked": False}
-    return {"name": mask_name(case.reporter_name), "phone": mask_phone(case.reporter_phone), "id_number": mask_id_number(case.reporter_id_number), "masked": True}
+    return person_fields(case.reporter_name, case.reporter_phone, case.reporter_id_number, case.address, reveal=reveal)
 
 
 def _action_forms(case: Case, user) -> list[dict]:

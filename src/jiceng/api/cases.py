@@ -1,0 +1,193 @@
+"""Case endpoints: list, read, submit, every workflow action, attachments, history.
+
+Every read goes through ``visible_cases``; every write through ``do_submit`` or
+``do_case_action`` — the same functions the web UI calls.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Header, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field, create_model
+
+from jiceng.accounts.scope import actor_for, log_personal_data_access, needs_personal_data, visible_cases
+from jiceng.areas.models import Area, Grid
+from jiceng.cases import workflow
+from jiceng.cases.actions import Upload, do_case_action, do_submit
+from jiceng.cases.errors import InvalidInput, NotPermitted
+from jiceng.cases.filters import CaseFilter, filter_cases, page_of
+from jiceng.cases.models import Case, Category
+from jiceng.cases.states import Action, Channel, Rating, State
+from jiceng.web.forms import ACTION_FIELDS
+
+from . import serialize
+from .errors import NotFound
+from .schemas import AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, ErrorOut, EventOut
+
+router = Router(tags=["cases"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def get_visible_case(request: HttpRequest, number: str) -> Case:
+    """The case if this user may read it; 404 otherwise, so existence is not revealed."""
+    case = visible_cases(request.user).select_related("category", "category__parent", "area", "unit", "grid").filter(number=number).first()
+    if case is None:
+        raise NotFound(_("Case %(number)s does not exist or is not visible to you") % {"number": number})
+    return case
+
+
+class CaseQuery(Schema):
+    state: str = Field("", description="A state, or `open` for every unfinished state")
+    category: str = Field("", description="Category code; includes its subcategories")
+    area: str = Field("", description="Area code or code prefix (e.g. a township's 9 digits)")
+    q: str = Field("", description="Case number, or words in the title")
+    unit: int | None = Field(None, description="Handling unit id")
+    overdue: bool = False
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    before: int | None = Field(None, description="Keyset cursor: `next_before` of the previous page")
+    limit: int = Field(50, ge=1, le=200)
+
+
+@router.get("", response={200: CasePage, **ERRORS}, summary="List cases visible to the caller")
+def list_cases(request: HttpRequest, query: Query[CaseQuery]):
+    data = query.dict()
+    limit = data.pop("limit")
+    qs = visible_cases(request.user).select_related("category", "area", "unit")
+    items, next_before = page_of(filter_cases(qs, CaseFilter(**data)), limit)
+    return {"items": [serialize.case_summary(c) for c in items], "next_before": next_before}
+
+
+def _lookup_submission(payload: CaseIn | Any) -> dict:
+    category = Category.objects.filter(code=payload.category, active=True, children__isnull=True).first()
+    if category is None:
+        raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": payload.category}, field="category")
+    area = Area.objects.filter(code=payload.area).first()
+    if area is None:
+        raise InvalidInput(_("No village or community has the code %(code)s") % {"code": payload.area}, field="area")
+    grid = None
+    if getattr(payload, "grid", None):
+        grid = Grid.objects.filter(code=payload.grid, area=area).first()
+        if grid is None:
+            raise InvalidInput(_("No grid %(code)s in this village") % {"code": payload.grid}, field="grid")
+    return {"category": category, "area": area, "grid": grid}
+
+
+@router.post("", response={200: CaseOut, 201: CaseOut, **ERRORS}, summary="Submit a case (点单)",
+             description="With an `Idempotency-Key` header a retried request returns the original case with status 200.")
+def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    refs = _lookup_submission(payload)
+    case, created = do_submit(
+        user=request.user, title=payload.title, description=payload.description, address=payload.address,
+        channel=payload.channel, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
+        idempotency_key=idempotency_key, **refs,
+    )
+    case = get_visible_case(request, case.number)
+    return (201 if created else 200), serialize.case_detail(case, request.user, reveal=False)
+
+
+@router.get("/{number}", response={200: CaseOut, **ERRORS}, summary="Read one case",
+            description="Personal data is masked. `reveal=true` returns it unmasked to staff who need it, and the access is logged.")
+def read_case(request: HttpRequest, number: str, reveal: bool = False):
+    case = get_visible_case(request, number)
+    if reveal:
+        if not needs_personal_data(request.user, case):
+            raise NotPermitted(_("You have no need to see this reporter's personal data"))
+        log_personal_data_access(request.user, case, purpose="api")
+    return serialize.case_detail(case, request.user, reveal=reveal)
+
+
+@router.get("/{number}/events", response={200: list[EventOut], **ERRORS}, summary="The case's audited history")
+def case_events(request: HttpRequest, number: str):
+    case = get_visible_case(request, number)
+    return [serialize.event_out(e) for e in case.events.select_related("unit").order_by("seq")]
+
+
+@router.get("/{number}/allowed-actions", response={200: list[AllowedAction], **ERRORS}, summary="Actions the caller may take now")
+def allowed_actions(request: HttpRequest, number: str):
+    case = get_visible_case(request, number)
+    return [{"action": a, "label": str(Action(a).label)} for a in workflow.allowed_actions(case.snapshot(), actor_for(request.user, case))]
+
+
+@router.get("/{number}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="Files attached to the case")
+def list_attachments(request: HttpRequest, number: str):
+    case = get_visible_case(request, number)
+    return [
+        {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
+         "uploaded_at": a.uploaded_at, "event_seq": a.event.seq if a.event_id else None}
+        for a in case.attachments.select_related("event").order_by("pk")
+    ]
+
+
+@router.get("/{number}/attachments/{attachment_id}", response={200: None, **ERRORS}, summary="Download an attachment")
+def download_attachment(request: HttpRequest, number: str, attachment_id: int):
+    case = get_visible_case(request, number)
+    att = case.attachments.filter(pk=attachment_id).first()
+    path = settings.MEDIA_ROOT / att.storage_name if att else None
+    if att is None or not path.exists():
+        raise NotFound(_("No such attachment"))
+    return FileResponse(path.open("rb"), content_type=att.content_type, as_attachment=True, filename=att.name)
+
+
+@router.post("/{number}/attachments", response={200: CaseOut, **ERRORS}, summary="Attach files with a progress note",
+             description="Recorded as a `note` action; size and type limits apply.")
+def add_attachments(request: HttpRequest, number: str, note: Form[str], files: File[list[UploadedFile]],
+                    expected_version: Form[int | None] = None):
+    case = get_visible_case(request, number)
+    uploads = [Upload(f.name or "file", f.read(settings.ATTACHMENT_MAX_BYTES + 1), f.content_type or "application/octet-stream") for f in files]
+    case = do_case_action(case, Action.NOTE, request.user, {"note": note}, expected_version=expected_version, uploads=uploads)
+    return serialize.case_detail(get_visible_case(request, case.number), request.user, reveal=False)
+
+
+# --- one endpoint per workflow action, with a body built from the same field list as the web forms ---
+
+_WIDGET_TYPES: dict[str, Any] = {
+    "textarea": str, "text": str, "date": str, "unit": int, "next_unit": int,
+    "rating": Literal[tuple(Rating.values)], "decision": Literal["reopen", "uphold"], "resolve_fields": dict[str, Any],
+}
+_WIDGET_HELP = {
+    "date": "ISO date (end of that working day, 17:30 Asia/Shanghai) or ISO datetime with offset",
+    "unit": "Unit id; empty: the routing suggestion", "next_unit": "Unit id at the next tier; empty: the routing suggestion",
+}
+
+
+def _action_schema(action: str) -> type[Schema]:
+    spec: dict[str, Any] = {
+        "expected_version": (int | None, Field(None, description="The `version` you read; 409 if the case changed since")),
+    }
+    for name, widget, label in ACTION_FIELDS[action]:
+        if widget == "files":
+            continue  # files go through POST /attachments
+        typ = _WIDGET_TYPES[widget]
+        spec[name] = (typ | None, Field(None, description=_WIDGET_HELP.get(widget, str(label))))
+    return create_model(f"{''.join(p.title() for p in action.split('_'))}In", __base__=Schema, **spec)
+
+
+def _register_action(action: str) -> None:
+    body = _action_schema(action)
+
+    def perform(request: HttpRequest, number: str, payload: body):  # type: ignore[valid-type]
+        case = get_visible_case(request, number)
+        params = {k: v for k, v in payload.dict().items() if v is not None and k != "expected_version"}
+        case = do_case_action(case, action, request.user, params, expected_version=payload.expected_version)
+        return serialize.case_detail(get_visible_case(request, case.number), request.user, reveal=False)
+
+    # Annotations are strings in this module; give ninja the real body class.
+    perform.__annotations__ = {"request": HttpRequest, "number": str, "payload": body}
+    perform.__name__ = f"case_{action}"
+    router.post(
+        f"/{{number}}/{action.replace('_', '-')}", response={200: CaseOut, **ERRORS}, operation_id=f"case_{action}",
+        summary=str(Action(action).label), description=f"Workflow action `{action}`; allowed only where GET allowed-actions lists it.",
+    )(perform)
+
+
+for _action in ACTION_FIELDS:
+    _register_action(_action)

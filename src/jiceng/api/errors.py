@@ -1,0 +1,93 @@
+"""One JSON error shape for the REST API: ``{"code", "message", "field"?}``.
+
+The message is in the request's language (Chinese by default, English with
+``Accept-Language: en``); ``code`` is stable for machines.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from jiceng.cases.errors import CaseError
+
+
+class RateLimited(CaseError):
+    code = "rate_limited"
+    http_status = 429
+
+
+class NotFound(CaseError):
+    code = "not_found"
+    http_status = 404
+
+
+def _field_of(loc: list) -> str:
+    # ninja puts the parameter source first ("body", "query", "header"), then the payload name.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form", "file", "payload")]
+    return ".".join(parts)
+
+
+def _reason(error: dict) -> str:
+    """A translated reason for a pydantic error type; pydantic's own text is English-only."""
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    reasons = {
+        "missing": _("this field is required"),
+        "string_type": _("must be text"),
+        "string_too_long": _("too long (at most %(n)s characters)") % {"n": ctx.get("max_length", "")},
+        "string_too_short": _("too short"),
+        "int_parsing": _("must be a whole number"), "int_type": _("must be a whole number"),
+        "int_from_float": _("must be a whole number"),
+        "bool_parsing": _("must be true or false"), "bool_type": _("must be true or false"),
+        "datetime_parsing": _("must be an ISO 8601 date and time"), "datetime_type": _("must be an ISO 8601 date and time"),
+        "datetime_from_date_parsing": _("must be an ISO 8601 date and time"),
+        "dict_type": _("must be an object"), "list_type": _("must be a list"),
+        "literal_error": _("must be one of: %(expected)s") % {"expected": ctx.get("expected", "")},
+        "greater_than_equal": _("must be at least %(n)s") % {"n": ctx.get("ge", "")},
+        "less_than_equal": _("must be at most %(n)s") % {"n": ctx.get("le", "")},
+        "json_invalid": _("the body is not valid JSON"), "model_attributes_type": _("must be an object"),
+    }
+    return reasons.get(kind, error.get("msg", kind))
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the exception handlers that give every error the same shape."""
+
+    @api.exception_handler(CaseError)
+    def case_error(request, exc: CaseError):
+        return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        errors = [{"field": _field_of(e.get("loc", [])), "message": _reason(e), "type": e.get("type", "")} for e in exc.errors]
+        first = errors[0] if errors else {"field": "", "message": ""}
+        body = {
+            "code": "invalid",
+            "message": _("%(field)s: %(reason)s") % {"field": first["field"] or "body", "reason": first["message"]},
+            "field": first["field"],
+            "errors": errors,
+        }
+        return api.create_response(request, body, status=400)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        body = {"code": "unauthenticated", "message": _("Log in, or send a valid API key in the Authorization header")}
+        return api.create_response(request, body, status=401)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"code": "not_found", "message": _("Not found, or not visible to you")}, status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
+
+
+def rate_limited_view(request, exception):
+    """Used by django-ratelimit's middleware hook; the API raises RateLimited itself."""
+    from django.http import JsonResponse
+
+    return JsonResponse(RateLimited(_("Too many requests; try again later")).as_dict(), status=429)

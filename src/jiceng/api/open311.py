@@ -1,0 +1,309 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) in JSON and XML.
+
+Services are the leaf case categories; a service's attributes are the
+category's submit-stage fields. Requests are cases: POST goes through
+``do_submit`` like every other intake, GET through the scoped query layer.
+Personal data never leaves through this endpoint: addresses are masked and
+reporter details are not part of GeoReport's request fields.
+
+Locations: jiceng has no geocoder, so a request names its village or community
+by its 12-digit code in ``address_id`` (an integration key scoped to a village
+may omit it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from jiceng.accounts.scope import visible_cases
+from jiceng.areas.models import Area, AreaLevel
+from jiceng.cases.actions import do_submit
+from jiceng.cases.errors import CaseError
+from jiceng.cases.models import Case, Category
+from jiceng.cases.sla import SHANGHAI
+from jiceng.cases.states import OPEN_STATES, Channel, State
+from jiceng.people.masking import mask_address
+
+from .keys import find_api_key
+
+DEFAULT_WINDOW = timedelta(days=90)  # the spec's default when no dates are given
+MAX_RESULTS = 1000
+DATATYPES = {"text": "string", "integer": "number", "number": "number", "date": "datetime", "choice": "singlevaluelist",
+             "boolean": "singlevaluelist", "list": "text"}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+# --- rendering ---------------------------------------------------------------
+
+def _xml_node(parent: ET.Element, tag: str, value: Any, item_tags: dict[str, str]) -> None:
+    node = ET.SubElement(parent, tag)
+    if isinstance(value, list):
+        for item in value:
+            _xml_node(node, item_tags.get(tag, "item"), item, item_tags)
+    elif isinstance(value, dict):
+        for key, val in value.items():
+            _xml_node(node, key, val, item_tags)
+    elif isinstance(value, bool):
+        node.text = "true" if value else "false"
+    elif value is not None:
+        node.text = str(value)
+
+
+# Element names of list items, as in the specification's XML examples.
+ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute", "values": "value"}
+
+
+def render(fmt: str, root: str, data: Any, status: int = 200) -> HttpResponse:
+    """JSON is the bare list/object; XML wraps it in ``root`` with the spec's item names."""
+    if fmt == "json":
+        return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+    element = ET.Element(root)
+    items = data if isinstance(data, list) else [data]
+    if isinstance(data, list):
+        for item in items:
+            _xml_node(element, ITEM_TAGS.get(root, "item"), item, ITEM_TAGS)
+    else:
+        for key, val in data.items():
+            _xml_node(element, key, val, ITEM_TAGS)
+    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8")
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def render_error(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(fmt, "errors", [{"code": status, "description": description}], status=status)
+
+
+def w3c(dt: datetime | None) -> str | None:
+    """ISO 8601 with the +08:00 offset local users read, seconds precision."""
+    return dt.astimezone(SHANGHAI).isoformat(timespec="seconds") if dt else None
+
+
+def _parse_w3c(value: str, name: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Open311Error(400, _("%(name)s is not a W3C date-time: %(value)s") % {"name": name, "value": value}) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+
+
+# --- services ----------------------------------------------------------------
+
+def _service(c: Category) -> dict:
+    has_attributes = any(s.get("stage", "submit") == "submit" for s in c.field_specs())
+    return {
+        "service_code": c.code, "service_name": c.name, "description": c.description or c.name, "metadata": has_attributes,
+        "type": "realtime", "keywords": c.parent.name if c.parent_id else "", "group": c.parent.name if c.parent_id else c.name,
+    }
+
+
+def _attribute(spec: dict, order: int) -> dict:
+    datatype = DATATYPES[spec["type"]]
+    attr = {
+        "variable": True, "code": spec["name"], "datatype": datatype, "required": bool(spec.get("required")),
+        "datatype_description": {"list": _("Several values separated by commas"), "date": _("A date, YYYY-MM-DD")}.get(spec["type"], ""),
+        "order": order, "description": spec["label"],
+    }
+    if spec["type"] == "choice":
+        attr["values"] = [{"key": v, "name": v} for v in spec["choices"]]
+    elif spec["type"] == "boolean":
+        attr["values"] = [{"key": "true", "name": _("Yes")}, {"key": "false", "name": _("No")}]
+    return attr
+
+
+def _leaf_services():
+    return Category.objects.filter(active=True, children__isnull=True).select_related("parent")
+
+
+# --- requests ----------------------------------------------------------------
+
+def _status_notes(case: Case) -> str:
+    label = str(State(case.state).label)
+    return f"{label}：{case.result}" if case.result else label
+
+
+def _request(case: Case, *, with_description: bool) -> dict:
+    open_ = case.state in OPEN_STATES and case.state not in (State.RESOLVED, State.RATED)
+    return {
+        "service_request_id": case.number, "status": "open" if open_ else "closed", "status_notes": _status_notes(case),
+        "service_name": case.category.name, "service_code": case.category.code,
+        "description": case.description if with_description else "", "agency_responsible": case.unit.name if case.unit_id else "",
+        "service_notice": "", "requested_datetime": w3c(case.created_at), "updated_datetime": w3c(case.updated_at),
+        "expected_datetime": w3c(case.deadline), "address": mask_address(case.address) or case.area.name, "address_id": case.area_id,
+        "zipcode": "", "lat": None, "long": None, "media_url": "",
+    }
+
+
+def _caller(request: HttpRequest, required: bool):
+    raw = request.POST.get("api_key") or request.GET.get("api_key") or ""
+    key = find_api_key(raw) if raw else None
+    if raw and key is None:
+        raise Open311Error(403, _("The api_key is not valid or has been revoked"))
+    if required and key is None:
+        raise Open311Error(403, _("An api_key is required to submit a request"))
+    return key
+
+
+def _check_jurisdiction(jurisdiction_id: str) -> str | None:
+    """The county prefix a jurisdiction_id names (6-digit or 12-digit county code)."""
+    if not jurisdiction_id:
+        return None
+    code = jurisdiction_id.strip()
+    code12 = code.ljust(12, "0") if len(code) == 6 else code
+    if not Area.objects.filter(code=code12, level=AreaLevel.COUNTY).exists():
+        raise Open311Error(404, _("jurisdiction_id %(id)s is not served here") % {"id": jurisdiction_id})
+    return code12[:6]
+
+
+def _submit(request: HttpRequest, key) -> dict:
+    post = request.POST
+    county = _check_jurisdiction(post.get("jurisdiction_id", ""))
+    code = post.get("service_code", "").strip()
+    category = _leaf_services().filter(code=code).first()
+    if category is None:
+        raise Open311Error(404 if code else 400, _("service_code %(code)s not found") % {"code": code} if code else _("service_code is required"))
+    area_code = post.get("address_id", "").strip()
+    if not area_code and key.user.scope_area_id and key.user.scope_area.level == AreaLevel.VILLAGE:
+        area_code = key.user.scope_area_id
+    area = Area.objects.filter(code=area_code, level=AreaLevel.VILLAGE).first() if area_code else None
+    if area is None:
+        raise Open311Error(400, _("address_id must be the 12-digit code of a village or community"))
+    if county and not area.code.startswith(county):
+        raise Open311Error(400, _("address_id %(code)s is not in jurisdiction %(j)s") % {"code": area.code, "j": county})
+    fields = {}
+    for spec in category.field_specs():
+        values = post.getlist(f"attribute[{spec['name']}]") or post.getlist(f"attribute[{spec['name']}][]")
+        if not values:
+            continue
+        value: Any = values if spec["type"] == "list" and len(values) > 1 else values[0]
+        if spec["type"] == "date" and isinstance(value, str) and "T" in value:
+            value = value[:10]
+        fields[spec["name"]] = value
+    description = post.get("description", "").strip()
+    name = (post.get("last_name", "") + post.get("first_name", "")).strip()
+    token = f"{key.user.pk}-{uuid.uuid4().hex}"
+    try:
+        case, _created = do_submit(
+            user=key.user, category=category, area=area, title=(description[:40] or category.name), description=description,
+            address=post.get("address_string", ""), channel=Channel.API, fields=fields, reporter_name=name,
+            reporter_phone=post.get("phone", ""), anonymous=not name and category.allow_anonymous,
+            source_ref=(post.get("device_id") or post.get("account_id") or "")[:64], idempotency_key=f"open311:{token}",
+        )
+    except CaseError as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        raise Open311Error(400, exc.message + where) from None
+    return {"service_request_id": case.number, "token": token, "service_notice": _("Track it at /track/?number=%(n)s") % {"n": case.number},
+            "account_id": post.get("account_id", "")}
+
+
+def _query(request: HttpRequest, key) -> list[dict]:
+    get = request.GET
+    _check_jurisdiction(get.get("jurisdiction_id", ""))
+    qs = (visible_cases(key.user) if key else Case.objects.all()).select_related("category", "unit", "area")
+    ids = [i.strip() for i in get.get("service_request_id", "").split(",") if i.strip()]
+    if ids:  # the spec: with ids, all other filters are ignored
+        qs = qs.filter(number__in=ids[:MAX_RESULTS])
+    else:
+        if codes := [c.strip() for c in get.get("service_code", "").split(",") if c.strip()]:
+            qs = qs.filter(category__code__in=codes)
+        start = _parse_w3c(get["start_date"], "start_date") if get.get("start_date") else None
+        end = _parse_w3c(get["end_date"], "end_date") if get.get("end_date") else None
+        if start is None and end is None:
+            start = timezone.now() - DEFAULT_WINDOW
+        if start:
+            qs = qs.filter(created_at__gte=start)
+        if end:
+            qs = qs.filter(created_at__lte=end)
+        statuses = {s.strip() for s in get.get("status", "").split(",") if s.strip()}
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, _("status must be open or closed"))
+        open_states = [s for s in OPEN_STATES if s not in (State.RESOLVED, State.RATED)]
+        if statuses == {"open"}:
+            qs = qs.filter(state__in=open_states)
+        elif statuses == {"closed"}:
+            qs = qs.exclude(state__in=open_states)
+    return [_request(c, with_description=key is not None) for c in qs.order_by("-created_at")[:MAX_RESULTS]]
+
+
+# --- views -------------------------------------------------------------------
+
+def _handle(fmt: str, root: str, fn) -> HttpResponse:
+    try:
+        return render(fmt, root, fn())
+    except Open311Error as exc:
+        return render_error(fmt, exc.status, exc.description)
+
+
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri("/open311/v2/")
+    data = {
+        "changeset": "2026-11-23T00:00:00+08:00", "contact": _("The county's grid governance centre"),
+        "key_service": _("Ask the county administrator for an API key (jiceng apikey create)"),
+        "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base, "changeset": "2026-11-23T00:00:00+08:00",
+                       "type": "production", "formats": ["application/json", "text/xml"]}],
+    }
+    return render(fmt, "discovery", data)
+
+
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    def run():
+        _check_jurisdiction(request.GET.get("jurisdiction_id", ""))
+        return [_service(c) for c in _leaf_services()]
+
+    return _handle(fmt, "services", run)
+
+
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    def run():
+        _check_jurisdiction(request.GET.get("jurisdiction_id", ""))
+        c = _leaf_services().filter(code=code).first()
+        if c is None:
+            raise Open311Error(404, _("service_code %(code)s not found") % {"code": code})
+        specs = [s for s in c.field_specs() if s.get("stage", "submit") == "submit"]
+        return {"service_code": c.code, "attributes": [_attribute(s, i) for i, s in enumerate(specs, 1)]}
+
+    return _handle(fmt, "service_definition", run)
+
+
+@csrf_exempt
+def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _handle(fmt, "service_requests", lambda: [_submit(request, _caller(request, required=True))])
+    if request.method == "GET":
+        return _handle(fmt, "service_requests", lambda: _query(request, _caller(request, required=False)))
+    return render_error(fmt, 405, _("Method not allowed"))
+
+
+def request_one(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    def run():
+        key = _caller(request, required=False)
+        qs = (visible_cases(key.user) if key else Case.objects.all()).select_related("category", "unit", "area")
+        case = qs.filter(number=request_id).first()
+        if case is None:
+            raise Open311Error(404, _("service_request_id %(id)s not found") % {"id": request_id})
+        return [_request(case, with_description=key is not None)]
+
+    return _handle(fmt, "service_requests", run)
+
+
+def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
+    def run():
+        user_id = token_id.split("-", 1)[0]
+        case = Case.objects.filter(idempotency_key=f"{user_id}:open311:{token_id}").first() if user_id.isdigit() else None
+        if case is None:
+            raise Open311Error(404, _("token %(token)s not found") % {"token": token_id})
+        return [{"service_request_id": case.number, "token": token_id}]
+
+    return _handle(fmt, "service_requests", run)

@@ -1,0 +1,42 @@
+"""Endpoints without login: follow a case by number, and rate-limited public submission."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+from ninja import Header, Router
+
+from jiceng.cases.actions import do_submit
+from jiceng.cases.models import Case
+from jiceng.cases.states import Channel
+
+from . import serialize
+from .cases import _lookup_submission
+from .errors import NotFound, RateLimited
+from .schemas import ErrorOut, PublicCaseIn, TrackOut
+
+router = Router(tags=["public"], auth=None)
+
+
+@router.get("/cases/{number}", response={200: TrackOut, 404: ErrorOut}, summary="Follow a case by its number (no personal data)")
+def track_case(request: HttpRequest, number: str):
+    case = Case.objects.select_related("category", "area", "unit").filter(number=number).first()
+    if case is None:
+        raise NotFound(_("No case has the number %(number)s") % {"number": number})
+    return serialize.track_out(case)
+
+
+@router.post("/cases", response={200: TrackOut, 201: TrackOut, 400: ErrorOut, 429: ErrorOut},
+             summary="Report a matter without an account (rate limited per address)")
+def public_submit(request: HttpRequest, payload: PublicCaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    if is_ratelimited(request, group="public-submit", key="ip", rate=settings.PUBLIC_SUBMIT_RATE, increment=True):
+        raise RateLimited(_("Too many reports from your address; try again later"))
+    refs = _lookup_submission(payload)
+    case, created = do_submit(
+        user=None, title=payload.title, description=payload.description, address=payload.address, channel=Channel.API,
+        fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone, idempotency_key=idempotency_key, **refs,
+    )
+    return (201 if created else 200), serialize.track_out(case)

@@ -1,0 +1,218 @@
+"""Request and response shapes of the REST API (they make the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="Stable machine code, e.g. invalid, forbidden, not_found, invalid_transition, conflict")
+    message: str = Field(description="Human message in the request's language (Chinese by default)")
+    field: str | None = Field(None, description="The input field at fault, when there is one")
+
+
+class Ref(Schema):
+    code: str
+    name: str
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class PersonOut(Schema):
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    masked: bool = Field(description="True when the values are masked for this viewer")
+
+
+class CaseSummary(Schema):
+    number: str
+    title: str
+    category: Ref
+    area: Ref
+    state: str
+    state_label: str
+    level: str
+    unit: UnitRef | None
+    channel: str
+    deadline: datetime | None
+    overdue: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseOut(CaseSummary):
+    description: str
+    grid: str | None = Field(None, description="Grid code")
+    fields: dict[str, Any]
+    anonymous: bool
+    reporter: PersonOut
+    plan: str
+    result: str
+    rating: str
+    resolved_level: str
+    merged_into: str
+    supervise_count: int
+    escalation_count: int
+    version: int = Field(description="Send back as expected_version to detect concurrent changes")
+    allowed_actions: list[str]
+
+
+class CasePage(Schema):
+    items: list[CaseSummary]
+    next_before: int | None = Field(None, description="Pass as `before` to get the next page; null on the last page")
+
+
+class CaseIn(Schema):
+    category: str = Field(description="Leaf category code, see GET /api/v1/categories")
+    area: str = Field(description="12-digit village / community code")
+    title: str = Field(max_length=120)
+    description: str = Field(max_length=4000)
+    grid: str | None = Field(None, description="Grid code in that village")
+    address: str = ""
+    channel: str = Field("api", description="web, hotline, patrol, wechat, video, sensor, api, visit")
+    fields: dict[str, Any] = Field(default_factory=dict, description="Values for the category's fields")
+    anonymous: bool = False
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_id_number: str = ""
+    source_ref: str = Field("", description="External id: hotline ticket, device id")
+
+
+class PublicCaseIn(Schema):
+    category: str
+    area: str
+    title: str = Field(max_length=120)
+    description: str = Field(max_length=4000)
+    address: str = ""
+    anonymous: bool = False
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class TrackEvent(Schema):
+    action: str
+    action_label: str
+    to_state: str
+    unit: str | None
+    at: datetime
+
+
+class TrackOut(Schema):
+    number: str
+    category: str
+    area: str
+    state: str
+    state_label: str
+    unit: str | None
+    created_at: datetime
+    updated_at: datetime
+    events: list[TrackEvent]
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    action_label: str
+    from_state: str
+    to_state: str
+    actor: str
+    unit: UnitRef | None
+    at: datetime
+    note: str
+    payload: dict[str, Any]
+    hash: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    event_seq: int | None
+
+
+class AllowedAction(Schema):
+    action: str
+    label: str
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    scope_area: Ref | None
+    units: list[UnitRef]
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+class GridOut(Schema):
+    id: int
+    code: str
+    name: str
+    area: str
+    workers: int
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    level: str
+    area: str
+
+
+class FieldSpecOut(Schema):
+    name: str
+    label: str
+    type: str
+    required: bool
+    stage: str
+    choices: list[str] | None = None
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    parent: str | None
+    description: str
+    start_level: str
+    allow_anonymous: bool
+    leaf: bool
+    fields: list[FieldSpecOut]
+
+
+class CountRow(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class SummaryOut(Schema):
+    total: int
+    open: int
+    overdue: int
+    by_state: list[CountRow]
+    by_category: list[CountRow]
+    resolved_at_level: list[CountRow]
+    ratings: list[CountRow]
+    satisfaction_rate: float | None = Field(None, description="(satisfied + basically satisfied) / rated")
