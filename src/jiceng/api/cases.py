@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Header, Query, Router, Schema
+from ninja import File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, create_model
 
@@ -91,7 +91,7 @@ def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | No
         idempotency_key=idempotency_key, **refs,
     )
     case = get_visible_case(request, case.number)
-    return (201 if created else 200), serialize.case_detail(case, request.user, reveal=False)
+    return Status(201 if created else 200, serialize.case_detail(case, request.user, reveal=False))
 
 
 @router.get("/{number}", response={200: CaseOut, **ERRORS}, summary="Read one case",

@@ -1,0 +1,40 @@
+"""Property-based fuzzing of the whole REST API from its own OpenAPI schema.
+
+Schemathesis generates requests for every operation (valid and invalid) and
+checks that the server never answers with a 5xx and that every response
+matches the schema it publishes. Bounded per operation to keep CI short;
+`--run-slow` raises the bound.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from jiceng.api.keys import do_create_api_key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_key(world):
+    return do_create_api_key("fuzzer", role="admin")[1]
+
+
+def _load_schema():
+    from jiceng.wsgi import application  # the real WSGI app, in-process: same database as the test
+
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+schema = _load_schema()
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_no_operation_fails_on_the_server_or_breaks_its_schema(case, world, admin_key):
+    case.call_and_validate(headers={"Authorization": f"Bearer {admin_key}", "Host": "localhost"},
+                           checks=[not_a_server_error, response_schema_conformance])
