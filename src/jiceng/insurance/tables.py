@@ -47,12 +47,16 @@ class TableError(ValueError):
 
 @dataclass
 class Table:
-    """A header and numbered data rows (blank rows left out)."""
+    """A header and numbered data rows (blank rows left out).
+
+    ``header`` is normalised for matching; ``titles`` is the header as written.
+    """
 
     label: str
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     header_row: int = 1
+    titles: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ def read_table(data: bytes, filename: str, label: str) -> Table:
     else:
         raise TableError(f"{label}：不支持的文件类型“{filename}”，请使用 .xlsx 或 .csv 文件")
     header: list[str] | None = None
+    titles: list[str] = []
     header_row = 0
     rows: list[tuple[int, list[Any]]] = []
     for number, values in raw_rows:
@@ -107,6 +112,7 @@ def read_table(data: bytes, filename: str, label: str) -> Table:
             continue
         if header is None:
             header = [_header_text(v) for v in values]
+            titles = ["" if v is None else str(v).strip() for v in values]
             header_row = number
             continue
         if len(rows) >= MAX_ROWS:
@@ -114,7 +120,7 @@ def read_table(data: bytes, filename: str, label: str) -> Table:
         rows.append((number, list(values)))
     if header is None:
         raise TableError(f"{label}：文件是空的，没有表头")
-    return Table(label, header, rows, header_row)
+    return Table(label, header, rows, header_row, titles)
 
 
 def find_columns(table: Table, wanted: Sequence[str], required: Sequence[str]) -> dict[str, int]:
@@ -138,7 +144,7 @@ def find_columns(table: Table, wanted: Sequence[str], required: Sequence[str]) -
 
 def column_name(table: Table, index: int) -> str:
     """``"B（身份证号码）"``: the column letter and its header text."""
-    head = table.header[index] if index < len(table.header) else ""
+    head = table.titles[index] if index < len(table.titles) else ""
     return f"{get_column_letter(index + 1)}（{head}）" if head else get_column_letter(index + 1)
 
 
