@@ -73,7 +73,7 @@ def needs_roster_data(user: Any, village_code: str) -> bool:
         return False
     if in_area_scope(user, village_code):
         return True
-    return user.units.filter(kind_id__in=ROSTER_UNIT_KINDS, area_id__startswith=village_code[:6]).exists()
+    return user.units.filter(kind_id__in=ROSTER_UNIT_KINDS, area__code__startswith=village_code[:6]).exists()
 
 
 # --------------------------------------------------------------------------
