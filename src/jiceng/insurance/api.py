@@ -48,7 +48,7 @@ class BillIn(Schema):
     person: str = Field(description="A stable reference of the insured person (ID number or insurance number)")
     category: str = Field(description="ordinary, tekun, dibao, fanpin or monitored (or the Chinese name)")
     date: str = Field(description="YYYY-MM-DD")
-    hospital_level: str = Field(description="1, 2 or 3")
+    hospital_level: str | int = Field(description="1, 2 or 3")
     total: str = Field(description="Total cost in yuan, e.g. \"57000.00\"")
     in_policy: str = Field(description="In-policy cost in yuan, not more than total")
     groups: list[str] = Field(default_factory=list, description="Special groups, e.g. [\"pneumoconiosis\"]")

@@ -144,7 +144,10 @@ def _compute(request: HttpRequest, rows: list[dict[str, str]]) -> dict[str, Any]
         "masked_id": mask_id_number(id_number) if id_number else "",
         "category_name": CATEGORY_NAMES.get(results[0]["bill"].category, "") if results else "",
     }
-    if post.get("open_risk_case") and not run.errors:
+    if post.get("open_risk_case") and run.errors:
+        # An incomplete year could understate the self-pay; judge it once every bill is right.
+        out["risk"] = {"skipped": True}
+    elif post.get("open_risk_case"):
         services.require_case_opener(request.user)
         if not id_number:
             raise InvalidInput(_("An ID number is needed to open a risk case."), field="id_number")
