@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -135,10 +135,16 @@ class RiskOutcome:
 def system_user() -> User:
     """The integration account that opens risk cases (created on first use, cannot log in)."""
     user = User.objects.filter(username=SYSTEM_USERNAME).first()
-    if user is None:
-        user = User(username=SYSTEM_USERNAME, role=Role.INTEGRATION, real_name="医疗保障计算（系统）", is_active=False)
-        user.set_unusable_password()
-        user.save()
+    if user is not None:
+        return user
+    user = User(username=SYSTEM_USERNAME, role=Role.INTEGRATION, real_name="医疗保障计算（系统）", is_active=False)
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save(force_insert=True)
+    except IntegrityError:
+        # A concurrent first run created it.
+        return User.objects.get(username=SYSTEM_USERNAME)
     return user
 
 
