@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("open311/v2/", include("jiceng.api.urls")),
+    path("insurance/", include("jiceng.insurance.urls")),
     path("", include("jiceng.web.urls")),
 ]

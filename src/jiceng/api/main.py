@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from jiceng.insurance.api import router as insurance_router
+
 from . import cases, errors, public, registry, reports
 from .auth import AUTH
 
@@ -23,4 +25,5 @@ errors.install(api)
 api.add_router("/v1/cases", cases.router)
 api.add_router("/v1/reports", reports.router)
 api.add_router("/v1/public", public.router)
+api.add_router("/v1/insurance", insurance_router)
 api.add_router("/v1", registry.router)

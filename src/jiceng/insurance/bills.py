@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from jiceng.people.idnumber import validate_id_number
 
 from .categories import normalise_category
 from .money import parse_amount
@@ -17,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .policy import Policy
 
 REQUIRED_FIELDS = ("id", "person", "category", "date", "hospital_level", "total", "in_policy")
+#: Optional fields used only by the risk link (因病返贫风险), never by the tiers.
+OPTIONAL_FIELDS = ("area", "household_income", "name", "id_number")
+_AREA_RE = re.compile(r"^\d{12}$")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,10 @@ class Bill:
     (e.g. ``"pneumoconiosis"``) the person belongs to for this bill.
     Fields are normalised on creation; bad values raise ``ValueError`` with a
     Chinese reason.
+
+    The optional ``area`` (12-digit village code), ``household_income``,
+    ``name`` and ``id_number`` are not used by the calculation; the risk link
+    uses them to open a monitoring case in the person's village.
     """
 
     id: str
@@ -38,6 +48,10 @@ class Bill:
     total: Decimal
     in_policy: Decimal
     groups: tuple[str, ...] = field(default=())
+    area: str | None = None
+    household_income: Decimal | None = None
+    name: str | None = None
+    id_number: str | None = None
 
     def __post_init__(self) -> None:
         # Frozen dataclass: normalise through object.__setattr__.
@@ -50,6 +64,10 @@ class Bill:
         set_(self, "total", _amount(self.total, "total"))
         set_(self, "in_policy", _amount(self.in_policy, "in_policy"))
         set_(self, "groups", _groups(self.groups))
+        for name in OPTIONAL_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                set_(self, name, _OPTIONAL_READERS[name](value))
         if self.in_policy > self.total:
             raise ValueError("政策范围内费用大于总费用")
 
@@ -96,6 +114,14 @@ def parse_bills(
                 values["groups"] = _groups(raw["groups"])
             except ValueError as exc:
                 reasons.append(f"groups：{exc}")
+        for name, reader in _OPTIONAL_READERS.items():
+            # An empty optional value (e.g. a blank spreadsheet cell) means "not given".
+            if raw.get(name) is None or raw.get(name) == "":
+                continue
+            try:
+                values[name] = reader(raw[name])
+            except ValueError as exc:
+                reasons.append(f"{name}：{exc}")
         bill_id = values.get("id")
         if bill_id is not None:
             if bill_id in seen:
@@ -176,6 +202,22 @@ def _groups(value: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _area(value: Any) -> str:
+    text = str(value).strip()
+    if isinstance(value, bool) or not _AREA_RE.match(text):
+        raise ValueError("村（社区）代码应为12位数字")
+    return text
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("姓名必须是非空文字")
+    text = value.strip()
+    if len(text) > 32:
+        raise ValueError("姓名过长（最多32个字）")
+    return text
+
+
 def _raw_id(raw: dict[str, Any]) -> str | None:
     value = raw.get("id")
     return None if value is None else str(value)
@@ -189,4 +231,11 @@ _READERS = {
     "hospital_level": _level,
     "total": parse_amount,
     "in_policy": parse_amount,
+}
+
+_OPTIONAL_READERS = {
+    "area": _area,
+    "household_income": parse_amount,
+    "name": _name,
+    "id_number": validate_id_number,
 }

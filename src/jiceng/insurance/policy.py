@@ -167,6 +167,20 @@ class SubsidyRule:
 
 
 @dataclass(frozen=True)
+class RiskRule:
+    """When a person's yearly self-pay is a risk of falling into poverty (因病返贫风险).
+
+    ``self_pay_threshold``: an absolute line (None: no absolute test);
+    ``income_share``: a share of the household income, used for people whose
+    income is known (None: no income test). "Crossed" means strictly above.
+    """
+
+    self_pay_threshold: Decimal | None
+    income_share: Decimal | None
+    source: str
+
+
+@dataclass(frozen=True)
 class Policy:
     """A validated policy for one region and period."""
 
@@ -182,6 +196,7 @@ class Policy:
     special: Mapping[str, SpecialRule]
     provenance: Mapping[str, Provenance]
     terms: Mapping[str, CriticalTerms]
+    risk: RiskRule | None = None
 
     def critical_terms(self, category: str) -> CriticalTerms:
         """Critical-illness terms for ``category`` (with the tilt if it applies)."""
@@ -235,6 +250,16 @@ def example_policy_path() -> Path:
     return Path(str(ref))
 
 
+def shipped_policies() -> dict[str, Path]:
+    """The policies shipped with jiceng, by id (the file name without ``.toml``)."""
+    folder = resources.files("jiceng.insurance").joinpath("policies")
+    return {
+        Path(str(entry)).stem: Path(str(entry))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    }
+
+
 def load_example_policy() -> Policy:
     """Load the shipped illustrative Hunan 2022 policy."""
     return load_policy(example_policy_path())
@@ -243,7 +268,7 @@ def load_example_policy() -> Policy:
 def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     """Build a :class:`Policy` from already-parsed TOML data, validating it."""
     prov: dict[str, Provenance] = {}
-    _check_keys(data, "", {"meta", "basic", "critical", "assistance", "subsidy", "special"})
+    _check_keys(data, "", {"meta", "basic", "critical", "assistance", "subsidy", "special", "risk"})
 
     meta = _table(data, "", "meta")
     _check_keys(meta, "meta", {"region", "name", "effective_from", "effective_to", "source", "illustrative"})
@@ -282,6 +307,8 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
                 raise PolicyError(path, "群体代码只能用小写字母、数字和下划线，且以字母开头")
             special[group] = _special(group, _table(section, "special", group), basic, prov)
 
+    risk = _risk(_table(data, "", "risk"), prov) if "risk" in data else None
+
     terms = {c: _terms_for(critical, c) for c in CATEGORIES}
     return Policy(
         region=region,
@@ -296,6 +323,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         special=MappingProxyType(special),
         provenance=MappingProxyType(prov),
         terms=MappingProxyType(terms),
+        risk=risk,
     )
 
 
@@ -437,6 +465,17 @@ def _subsidy(table: Mapping[str, Any], prov: dict[str, Provenance]) -> SubsidyRu
             raise PolicyError(f"subsidy.shares.{category}", f"未知的人员类别：{category}")
         shares[category] = _number(shares_table, "subsidy.shares", category, own, prov, kind="ratio")
     return SubsidyRule(premium, MappingProxyType(shares), own.source)
+
+
+def _risk(table: Mapping[str, Any], prov: dict[str, Provenance]) -> RiskRule:
+    path = "risk"
+    _check_keys(table, path, {"self_pay_threshold", "income_share", "source", "illustrative"})
+    own = _provenance(table, path, None)
+    threshold = _number(table, path, "self_pay_threshold", own, prov, kind="amount", allow_none=True, default=None)
+    share = _number(table, path, "income_share", own, prov, kind="ratio", default=None)
+    if threshold is None and share is None:
+        raise PolicyError(path, "至少要有 self_pay_threshold 或 income_share 之一")
+    return RiskRule(threshold, share, own.source)
 
 
 def _special(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .categories import VULNERABLE, normalise_category
@@ -12,21 +13,32 @@ from jiceng.people.idnumber import normalise_id_number, validate_id_number
 _VILLAGE_RE = re.compile(r"^\d{12}$")
 
 
-def roster_gaps(
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem in one cell (or row) of an input table.
+
+    ``row`` is the row number as the caller numbered it (a spreadsheet row
+    number, header included, for files); ``field`` the logical field
+    (``id_number``, ``name``, ``category``, ``village_code``); ``reason`` is Chinese.
+    """
+
+    row: int
+    field: str
+    reason: str
+
+
+def check_roster(
     insured_ids: Iterable[str],
-    vulnerable_rows: list[Mapping[str, Any]],
-) -> tuple[dict[str, list[dict[str, Any]]], list[tuple[int, str]]]:
-    """Find vulnerable people missing from the insured list.
+    numbered_rows: Iterable[tuple[int, Mapping[str, Any]]],
+) -> tuple[dict[str, list[dict[str, Any]]], list[RowProblem]]:
+    """Find vulnerable people missing from the insured list, with cell-level problems.
 
-    ``vulnerable_rows`` are dicts with ``id_number``, ``name``, ``category``
-    (a code or Chinese name of a vulnerable category) and ``village_code``
-    (12 digits). Row numbers count from 1 in the order given (the caller adds
-    any spreadsheet header offset).
-
-    Returns ``(missing_by_village, bad_rows)``: ``missing_by_village`` maps a
-    village code (sorted) to the rows whose ID is not insured, each as
-    ``{"row", "id_number", "name", "category"}``; ``bad_rows`` lists
-    ``(row_number, reason)`` for rows that cannot be checked (Chinese reason).
+    ``numbered_rows`` are ``(row_number, row)`` pairs; each row has
+    ``id_number``, ``name``, ``category`` (a code or Chinese name of a
+    vulnerable category) and ``village_code`` (12 digits). Returns
+    ``(missing_by_village, problems)``: villages sorted by code, each with the
+    rows whose ID is not insured as ``{"row", "id_number", "name", "category"}``;
+    a row with any problem is reported and not checked.
     """
     insured: set[str] = set()
     for raw in insured_ids:
@@ -35,38 +47,55 @@ def roster_gaps(
         insured.add(normalise_id_number(raw))
 
     missing: dict[str, list[dict[str, Any]]] = {}
-    bad_rows: list[tuple[int, str]] = []
+    problems: list[RowProblem] = []
     first_row: dict[str, int] = {}
-    for number, row in enumerate(vulnerable_rows, start=1):
-        reasons: list[str] = []
+    for number, row in numbered_rows:
+        found: list[RowProblem] = []
         id_number = ""
         try:
             id_number = validate_id_number(row.get("id_number"))
         except ValueError as exc:
-            reasons.append(str(exc))
+            found.append(RowProblem(number, "id_number", str(exc)))
         name = str(row.get("name") or "").strip()
         if not name:
-            reasons.append("姓名不能为空")
+            found.append(RowProblem(number, "name", "姓名不能为空"))
         category = ""
         try:
             category = normalise_category(row.get("category"))
             if category not in VULNERABLE:
-                reasons.append("人员类别不是困难群体（特困、低保、返贫致贫、监测对象）")
+                found.append(RowProblem(number, "category", "人员类别不是困难群体（特困、低保、返贫致贫、监测对象）"))
         except ValueError as exc:
-            reasons.append(str(exc))
+            found.append(RowProblem(number, "category", str(exc)))
         village = str(row.get("village_code") or "").strip()
         if not _VILLAGE_RE.match(village):
-            reasons.append("村（社区）代码应为12位数字")
+            found.append(RowProblem(number, "village_code", "村（社区）代码应为12位数字"))
         if id_number:
             if id_number in first_row:
-                reasons.append(f"身份证号码与第 {first_row[id_number]} 行重复")
+                found.append(RowProblem(number, "id_number", f"身份证号码与第 {first_row[id_number]} 行重复"))
             else:
                 first_row[id_number] = number
-        if reasons:
-            bad_rows.append((number, "；".join(reasons)))
+        if found:
+            problems.extend(found)
             continue
         if id_number not in insured:
             missing.setdefault(village, []).append(
                 {"row": number, "id_number": id_number, "name": name, "category": category}
             )
-    return {v: missing[v] for v in sorted(missing)}, bad_rows
+    return {v: missing[v] for v in sorted(missing)}, problems
+
+
+def roster_gaps(
+    insured_ids: Iterable[str],
+    vulnerable_rows: list[Mapping[str, Any]],
+) -> tuple[dict[str, list[dict[str, Any]]], list[tuple[int, str]]]:
+    """Find vulnerable people missing from the insured list.
+
+    Like :func:`check_roster` with rows numbered from 1 in the order given
+    (the caller adds any spreadsheet header offset); ``bad_rows`` lists
+    ``(row_number, reason)`` with all reasons of a row joined by "；".
+    """
+    missing, problems = check_roster(insured_ids, enumerate(vulnerable_rows, start=1))
+    joined: dict[int, list[str]] = {}
+    for problem in problems:
+        joined.setdefault(problem.row, []).append(problem.reason)
+    return missing, [(row, "；".join(reasons)) for row, reasons in joined.items()]

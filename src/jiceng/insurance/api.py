@@ -1,0 +1,289 @@
+"""REST endpoints of the medical protection engine (django-ninja router).
+
+Mounted by the API app with ``api.add_router("/v1/insurance/", router)``,
+which also authenticates. Every endpoint is for staff (``NotPermitted`` →
+403); bad input raises ``InvalidInput`` with the field. Amounts travel as
+strings with two decimals, ratios with four.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from jiceng.areas.models import Area
+from jiceng.cases.errors import InvalidInput
+from jiceng.people.masking import mask_id_number, mask_name
+
+from . import services
+from .calc import risk_settings, run_calc
+from .categories import CATEGORY_NAMES
+from .money import ZERO
+from .subsidy import subsidy_for, subsidy_totals
+from .subsidy_rows import subsidy_rows
+from .tables import INSURED_SHEET, VULNERABLE_SHEET, TableError, read_table, roster_check_tables
+
+router = Router(tags=["insurance"])
+
+MAX_TABLE_BYTES = 20 * 1024 * 1024
+MAX_BILLS = 100_000
+
+
+# --------------------------------------------------------------------------
+# Schemas
+
+
+class PolicyRef(Schema):
+    policy_id: str | None = Field(None, description="Id of a shipped policy, e.g. example-hunan-2022")
+    policy_toml: str | None = Field(None, description="A whole policy file (TOML); used instead of policy_id when given")
+
+
+class BillIn(Schema):
+    id: str
+    person: str = Field(description="A stable reference of the insured person (ID number or insurance number)")
+    category: str = Field(description="ordinary, tekun, dibao, fanpin or monitored (or the Chinese name)")
+    date: str = Field(description="YYYY-MM-DD")
+    hospital_level: str | int = Field(description="1, 2 or 3")
+    total: str = Field(description="Total cost in yuan, e.g. \"57000.00\"")
+    in_policy: str = Field(description="In-policy cost in yuan, not more than total")
+    groups: list[str] = Field(default_factory=list, description="Special groups, e.g. [\"pneumoconiosis\"]")
+    area: str | None = Field(None, description="12-digit village code (for the risk link)")
+    household_income: str | None = Field(None, description="Household income of the year, yuan (for the risk link)")
+    name: str | None = None
+    id_number: str | None = None
+
+
+class RiskOptions(Schema):
+    threshold: str | None = Field(None, description="Yearly self-pay threshold in yuan; default: the policy's [risk]")
+    income_share: str | None = Field(None, description="Share of the household income, e.g. \"0.5\"; default: the policy's [risk]")
+
+
+class CalcIn(PolicyRef):
+    bills: list[BillIn]
+    open_risk_cases: bool = Field(False, description="Open a 因病返贫风险 case per person-year above the threshold")
+    risk: RiskOptions | None = None
+
+
+class StepOut(Schema):
+    tier: str = Field(description="basic, critical, assistance, special or summary")
+    kind: str
+    text: str = Field(description="The step in Chinese, to explain to the person")
+    amount: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict, description="The other structured fields of the step")
+
+
+class BillOut(Schema):
+    id: str
+    basic: str
+    critical: str
+    assistance: str
+    special_aid: str
+    self_pay: str
+    reimbursed_ratio: str
+    steps: list[StepOut]
+
+
+class BillErrorOut(Schema):
+    index: int
+    id: str | None
+    reason: str
+
+
+class RiskOut(Schema):
+    year: int
+    area: str | None
+    self_pay: str
+    crossed: list[str]
+    opened: bool
+    existing: bool
+    case_number: str | None = Field(None, description="Only when the caller may see the case")
+    problem: str
+
+
+class CalcOut(Schema):
+    policy: str
+    results: list[BillOut]
+    errors: list[BillErrorOut]
+    risk: list[RiskOut]
+
+
+class PersonIn(Schema):
+    village_code: str
+    category: str
+
+
+class SubsidyIn(PolicyRef):
+    people: list[PersonIn]
+
+
+class CategoryTotal(Schema):
+    category: str
+    name: str
+    people: int
+    amount: str
+
+
+class AreaTotal(Schema):
+    village_code: str
+    name: str
+    people: int
+    subsidised: int
+    amount: str
+    by_category: list[CategoryTotal]
+
+
+class RowProblemOut(Schema):
+    row: int
+    field: str
+    reason: str
+
+
+class SubsidyOut(Schema):
+    policy: str
+    premium: str
+    per_person: dict[str, str] = Field(description="Subsidy of one person by category")
+    areas: list[AreaTotal]
+    people: int
+    amount: str
+    errors: list[RowProblemOut]
+
+
+class MissingPerson(Schema):
+    row: int
+    name: str
+    id_number: str
+    category: str
+    category_name: str
+
+
+class VillageOut(Schema):
+    village_code: str
+    name: str
+    masked: bool
+    missing: list[MissingPerson]
+
+
+class CellProblemOut(Schema):
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+
+class RosterOut(Schema):
+    insured: int
+    checked: int
+    missing: int
+    villages: list[VillageOut]
+    problems: list[CellProblemOut]
+
+
+# --------------------------------------------------------------------------
+# Endpoints
+
+
+@router.post("/calc", response=CalcOut, summary="Compute bills with every step")
+def calc(request: HttpRequest, payload: CalcIn) -> dict[str, Any]:
+    """Compute each bill (year accumulation per person); bad bills are listed in ``errors``."""
+    services.require_staff(request.user)
+    if len(payload.bills) > MAX_BILLS:
+        raise InvalidInput(_("Too many bills in one request."), field="bills")
+    policy = services.resolve_policy(payload.policy_id, payload.policy_toml)
+    raw = [b.model_dump(exclude_none=True) for b in payload.bills]
+    run = run_calc(policy, raw)
+    risk: list[dict[str, Any]] = []
+    if payload.open_risk_cases:
+        services.require_case_opener(request.user)
+        options = payload.risk or RiskOptions()
+        try:
+            threshold, share = risk_settings(policy, options.threshold, options.income_share)
+            findings = run.risks(threshold, share)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="risk") from None
+        outcomes = services.do_open_risk_cases(findings, triggered_by=request.user, via="API", policy=policy)
+        risk = [o.as_dict(request.user) for o in outcomes]
+    return {
+        "policy": policy.name,
+        "results": [_bill_out(e) for e in run.entries if "error" not in e],
+        "errors": [{"index": e["index"], "id": e["id"], "reason": e["reason"]} for e in run.errors],
+        "risk": risk,
+    }
+
+
+@router.post("/subsidy", response=SubsidyOut, summary="Enrollment subsidy per person and totals by area")
+def subsidy(request: HttpRequest, payload: SubsidyIn) -> dict[str, Any]:
+    """Subsidy for each listed person by category; bad rows (numbered from 1) are listed in ``errors``."""
+    services.require_staff(request.user)
+    policy = services.resolve_policy(payload.policy_id, payload.policy_toml)
+    good, problems = subsidy_rows(policy, enumerate((p.model_dump() for p in payload.people), start=1))
+    totals = subsidy_totals(policy, [(r["village_code"], r["category"]) for r in good])
+    names = dict(Area.objects.filter(code__in=list(totals)).values_list("code", "name"))
+    return {
+        "policy": policy.name,
+        "premium": f"{policy.subsidy.premium:.2f}",
+        "per_person": {c: f"{subsidy_for(policy, c):.2f}" for c in CATEGORY_NAMES},
+        "areas": [{
+            "village_code": code, "name": names.get(code, ""), "people": t["people"], "subsidised": t["subsidised"],
+            "amount": f"{t['amount']:.2f}",
+            "by_category": [{"category": c, "name": CATEGORY_NAMES[c], "people": v["people"], "amount": f"{v['amount']:.2f}"}
+                            for c, v in t["by_category"].items()],
+        } for code, t in totals.items()],
+        "people": len(good),
+        "amount": f"{sum((t['amount'] for t in totals.values()), ZERO):.2f}",
+        "errors": [{"row": p.row, "field": p.field, "reason": p.reason} for p in problems],
+    }
+
+
+@router.post("/roster-check", response=RosterOut, summary="Vulnerable people not on the insured roster, by village")
+def roster_check(request: HttpRequest, roster: UploadedFile = File(...), vulnerable: UploadedFile = File(...)) -> dict[str, Any]:
+    """Upload the insured roster and the list of vulnerable people (.xlsx or .csv).
+
+    Names and ID numbers are masked for villages the caller has no need to see.
+    """
+    services.require_staff(request.user)
+    tables = []
+    for field, upload, label in (("roster", roster, INSURED_SHEET), ("vulnerable", vulnerable, VULNERABLE_SHEET)):
+        if upload.size > MAX_TABLE_BYTES:
+            raise InvalidInput(_("The file is too large."), field=field)
+        try:
+            tables.append(read_table(upload.read(), upload.name or "", label))
+        except TableError as exc:
+            raise InvalidInput(str(exc), field=field) from None
+    try:
+        report = roster_check_tables(*tables)
+    except TableError as exc:
+        raise InvalidInput(str(exc), field="vulnerable" if VULNERABLE_SHEET in str(exc) else "roster") from None
+    names = dict(Area.objects.filter(code__in=list(report.missing)).values_list("code", "name"))
+    villages = []
+    for code, people in report.missing.items():
+        full = services.needs_roster_data(request.user, code)
+        villages.append({
+            "village_code": code, "name": names.get(code, ""), "masked": not full,
+            "missing": [{
+                "row": p["row"], "name": p["name"] if full else mask_name(p["name"]),
+                "id_number": p["id_number"] if full else mask_id_number(p["id_number"]),
+                "category": p["category"], "category_name": CATEGORY_NAMES[p["category"]],
+            } for p in people],
+        })
+    return {
+        "insured": report.insured_count, "checked": report.checked_count, "missing": report.missing_count,
+        "villages": villages, "problems": [p.as_dict() for p in report.problems],
+    }
+
+
+# --------------------------------------------------------------------------
+
+
+def _bill_out(entry: dict[str, Any]) -> dict[str, Any]:
+    steps = []
+    for step in entry["steps"]:
+        detail = {k: v for k, v in step.items() if k not in ("tier", "kind", "text", "amount")}
+        steps.append({"tier": step["tier"], "kind": step["kind"], "text": step["text"],
+                      "amount": step.get("amount"), "detail": detail})
+    return {**{k: entry[k] for k in ("id", "basic", "critical", "assistance", "self_pay", "reimbursed_ratio")},
+            "special_aid": entry.get("special_aid", "0.00"), "steps": steps}

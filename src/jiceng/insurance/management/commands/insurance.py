@@ -1,0 +1,345 @@
+"""``jiceng insurance …``: the medical protection engine on the command line.
+
+Subcommands: ``calc`` (bills → results with steps, optionally opening risk
+cases), ``batch`` (vectorised year batch with totals), ``subsidy`` (enrollment
+subsidy by person and area), ``roster-check`` (应保尽保: who is not enrolled).
+
+Exit codes: 0 everything done; 1 nothing done (bad policy, unreadable file,
+missing column); 2 wrong arguments; 3 done, but some bills or rows were
+rejected — they are listed on stderr and in the output, the rest is computed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from jiceng.areas.models import Area
+from jiceng.insurance import services
+from jiceng.insurance.batch import calculate_batch
+from jiceng.insurance.bills import OPTIONAL_FIELDS, REQUIRED_FIELDS, parse_bills
+from jiceng.insurance.calc import risk_settings, run_calc
+from jiceng.insurance.categories import CATEGORY_NAMES
+from jiceng.insurance.money import from_cents, parse_amount
+from jiceng.insurance.policy import Policy, PolicyError, load_policy, shipped_policies
+from jiceng.insurance.subsidy import subsidy_totals
+from jiceng.insurance.subsidy_rows import subsidy_rows
+from jiceng.insurance.tables import (
+    INSURED_SHEET,
+    VULNERABLE_SHEET,
+    TableError,
+    cell_problems,
+    read_people,
+    read_table,
+    roster_check_tables,
+    roster_workbook,
+    rows_workbook,
+)
+
+PARTIAL = 3
+AMOUNT_COLUMNS = ("total", "basic", "critical", "assistance", "special_aid", "self_pay")
+
+
+class Command(BaseCommand):
+    help = "Medical protection (三重保障): calc, batch, subsidy, roster-check. See docs/medical-protection.md."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{calc,batch,subsidy,roster-check}")
+
+        calc = sub.add_parser("calc", help="compute bills (JSON array) with every step")
+        calc.add_argument("--policy", required=True, help="policy TOML file, or the id of a shipped policy")
+        calc.add_argument("--bills", required=True, help="JSON array of bills")
+        calc.add_argument("--out", help="write the JSON results here (default: standard output)")
+        calc.add_argument("--open-risk-cases", action="store_true",
+                          help="open a 因病返贫风险 case for each person-year above the risk threshold")
+        calc.add_argument("--risk-threshold", help="yearly self-pay threshold in yuan (default: the policy's [risk])")
+        calc.add_argument("--risk-income-share", help="share of household income, e.g. 0.5 (default: the policy's [risk])")
+
+        batch = sub.add_parser("batch", help="vectorised year batch of a county's bills (CSV or JSON) with totals")
+        batch.add_argument("--policy", required=True)
+        batch.add_argument("--bills", required=True, help=".json (array) or .csv with the bill columns")
+        batch.add_argument("--out", help=".json or .csv for the per-bill results (default: JSON on standard output)")
+
+        subsidy = sub.add_parser("subsidy", help="enrollment subsidy per person by category, totals by area")
+        subsidy.add_argument("--policy", required=True)
+        subsidy.add_argument("--people", required=True, help=".xlsx or .csv with 村（社区）代码 and 人员类别 columns")
+        subsidy.add_argument("--out", help=".xlsx, .csv or .json for the per-person subsidy")
+
+        roster = sub.add_parser("roster-check", help="应保尽保: vulnerable people not on the insured roster")
+        roster.add_argument("--roster", required=True, help="insured roster, .xlsx or .csv with a 身份证号码 column")
+        roster.add_argument("--vulnerable", required=True,
+                            help="vulnerable people, .xlsx or .csv: 身份证号码, 姓名, 人员类别, 村（社区）代码")
+        roster.add_argument("--out", help="write the result workbook (.xlsx) here")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        handler = {"calc": self.calc, "batch": self.batch, "subsidy": self.subsidy, "roster-check": self.roster_check}
+        handler[options["subcommand"]](options)
+
+    # ------------------------------------------------------------------ calc
+
+    def calc(self, options: dict[str, Any]) -> None:
+        policy = _policy(options["policy"])
+        raw = _read_json(options["bills"])
+        try:
+            run = run_calc(policy, raw)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        _write_text(options["out"], json.dumps(run.entries, ensure_ascii=False, indent=2) + "\n", self.stdout)
+        info = self.stdout if options["out"] else self.stderr
+        for error in run.errors:
+            self.stderr.write(f"账单 {error['id'] or '（无编号）'}（第 {error['index'] + 1} 条）未计算：{error['reason']}")
+        if options["open_risk_cases"]:
+            self._risk_cases(run, policy, options, info)
+        computed = len(run.results)
+        if options["out"]:
+            info.write(f"已计算 {computed} 张账单，结果写入 {options['out']}")
+        if run.errors:
+            raise CommandError(f"{len(run.errors)} 张账单有误未计算，其余 {computed} 张已计算", returncode=PARTIAL)
+
+    def _risk_cases(self, run: Any, policy: Policy, options: dict[str, Any], info: Any) -> None:
+        threshold = _optional_amount(options["risk_threshold"], "--risk-threshold")
+        share = _optional_share(options["risk_income_share"])
+        try:
+            threshold, share = risk_settings(policy, threshold, share)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        findings = run.risks(threshold, share)
+        if run.rejected_people:
+            info.write(f"{len(run.rejected_people)} 名参保人有账单未通过校验，本次不判断其因病返贫风险")
+        try:
+            outcomes = services.do_open_risk_cases(findings, triggered_by=None, via="jiceng insurance calc", policy=policy)
+        except services.InvalidInput as exc:
+            raise CommandError(exc.message) from None
+        for outcome in outcomes:
+            f = outcome.finding
+            if outcome.problem:
+                info.write(f"{f.year} 年度自付 {f.self_pay} 元超过风险标准，但未开工单：{outcome.problem}")
+            elif outcome.created:
+                info.write(f"已开启因病返贫风险工单 {outcome.case.number}（{f.area}，{f.year} 年度）")
+            else:
+                info.write(f"因病返贫风险工单 {outcome.case.number} 已存在（{f.area}，{f.year} 年度），未重复开启")
+        if not findings:
+            info.write("没有参保人的年度自付超过因病返贫风险标准")
+
+    # ------------------------------------------------------------------ batch
+
+    def batch(self, options: dict[str, Any]) -> None:
+        policy = _policy(options["policy"])
+        path = options["bills"]
+        raw = _read_csv_bills(path) if path.lower().endswith(".csv") else _read_json(path)
+        if not isinstance(raw, list):
+            raise CommandError("账单文件必须是 JSON 数组")
+        bills, errors = parse_bills(raw, policy)
+        try:
+            result = calculate_batch(policy, bills)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        rows = []
+        for i, bill in enumerate(bills):
+            amounts = result.row(i)
+            rows.append({"id": bill.id, "person": bill.person, "area": bill.area or "", "total": f"{bill.total:.2f}",
+                         **{k: f"{amounts[k]:.2f}" for k in AMOUNT_COLUMNS[1:]},
+                         "reimbursed_ratio": f"{amounts['reimbursed_ratio']:.4f}"})
+        totals = {k: f"{v:.2f}" for k, v in result.totals().items()}
+        by_area = _totals_by_area(bills, result)
+        out = options["out"]
+        if out and out.lower().endswith(".csv"):
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=["id", "person", "area", *AMOUNT_COLUMNS, "reimbursed_ratio"])
+            writer.writeheader()
+            writer.writerows(rows)
+            _write_text(out, buffer.getvalue(), self.stdout)
+        else:
+            document = {"policy": policy.name, "bills": rows, "totals": totals, "by_area": by_area,
+                        "errors": [{"index": e["index"], "id": e["id"], "error": e["reason"]} for e in errors]}
+            _write_text(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n", self.stdout)
+        info = self.stdout if out else self.stderr
+        for error in errors:
+            self.stderr.write(f"账单 {error['id'] or '（无编号）'}（第 {error['index'] + 1} 条）未计算：{error['reason']}")
+        info.write(f"共计算 {len(bills)} 张账单：总费用 {totals['total']} 元，基本医保 {totals['basic']} 元，"
+                   f"大病保险 {totals['critical']} 元，医疗救助 {totals['assistance']} 元，"
+                   f"特殊群体救助 {totals['special_aid']} 元，个人自付 {totals['self_pay']} 元")
+        for area in by_area:
+            info.write(f"  {area['area'] or '（未注明村）'}：{area['bills']} 张，总费用 {area['total']} 元，个人自付 {area['self_pay']} 元")
+        if errors:
+            raise CommandError(f"{len(errors)} 张账单有误未计算，其余 {len(bills)} 张已计算", returncode=PARTIAL)
+
+    # ------------------------------------------------------------------ subsidy
+
+    def subsidy(self, options: dict[str, Any]) -> None:
+        policy = _policy(options["policy"])
+        table = _table(options["people"], "参保人员")
+        try:
+            numbered, _ = read_people(table)
+        except TableError as exc:
+            raise CommandError(str(exc)) from None
+        good, problems = subsidy_rows(policy, numbered)
+        totals = subsidy_totals(policy, [(r["village_code"], r["category"]) for r in good])
+        out = options["out"]
+        if out:
+            header = ["row", "village_code", "category", "subsidy", "id_number", "name"]
+            values = [[r["row"], r["village_code"], r["category"], f"{r['subsidy']:.2f}", r.get("id_number", ""), r.get("name", "")]
+                      for r in good]
+            if out.lower().endswith(".xlsx"):
+                Path(out).write_bytes(rows_workbook("参保资助", ["行号", "村（社区）代码", "人员类别", "资助金额（元）", "身份证号码", "姓名"], values))
+            elif out.lower().endswith(".csv"):
+                buffer = io.StringIO()
+                writer = csv.writer(buffer)
+                writer.writerow(header)
+                writer.writerows(values)
+                _write_text(out, buffer.getvalue(), self.stdout)
+            else:
+                _write_text(out, json.dumps([dict(zip(header, v, strict=True)) for v in values], ensure_ascii=False, indent=2) + "\n",
+                            self.stdout)
+        grand = sum((t["amount"] for t in totals.values()), Decimal("0.00"))
+        self.stdout.write(f"保费 {policy.subsidy.premium} 元/人；共 {len(good)} 人，资助合计 {grand:.2f} 元")
+        for area, t in totals.items():
+            cats = "，".join(f"{CATEGORY_NAMES[c]} {v['people']} 人 {v['amount']:.2f} 元" for c, v in t["by_category"].items())
+            self.stdout.write(f"  {area}：{t['people']} 人，受资助 {t['subsidised']} 人，{t['amount']:.2f} 元（{cats}）")
+        self._problems(cell_problems(table, problems))
+        if problems:
+            raise CommandError(f"{len({p.row for p in problems})} 行有误未计入", returncode=PARTIAL)
+
+    # ------------------------------------------------------------------ roster-check
+
+    def roster_check(self, options: dict[str, Any]) -> None:
+        insured = _table(options["roster"], INSURED_SHEET)
+        vulnerable = _table(options["vulnerable"], VULNERABLE_SHEET)
+        try:
+            report = roster_check_tables(insured, vulnerable)
+        except TableError as exc:
+            raise CommandError(str(exc)) from None
+        names = _village_names(list(report.missing))
+        if options["out"]:
+            # The operator of the command line already holds both files, so nothing is masked.
+            Path(options["out"]).write_bytes(roster_workbook(report, names))
+        self.stdout.write(f"参保名册 {report.insured_count} 人；困难群体名单核对 {report.checked_count} 人，"
+                          f"未参保 {report.missing_count} 人，涉及 {len(report.missing)} 个村（社区）")
+        for village, people in report.missing.items():
+            self.stdout.write(f"  {village} {names.get(village, '')}：{len(people)} 人")
+            if not options["out"]:
+                for p in people:
+                    self.stdout.write(f"    第 {p['row']} 行 {p['name']} {p['id_number']} {CATEGORY_NAMES[p['category']]}")
+        if options["out"]:
+            self.stdout.write(f"结果已写入 {options['out']}（工作表：未参保人员、按村汇总、问题行）")
+        self._problems(report.problems)
+        if report.problems:
+            raise CommandError(f"{len(report.problems)} 处数据有误（见上），这些行未核对", returncode=PARTIAL)
+
+    def _problems(self, problems: list[Any]) -> None:
+        for p in problems:
+            self.stderr.write(f"{p.sheet} 第 {p.row} 行 {p.column} 列：{p.reason}")
+
+
+# --------------------------------------------------------------------------
+
+
+def _policy(value: str) -> Policy:
+    shipped = shipped_policies()
+    path = Path(value)
+    if not path.exists() and value in shipped:
+        path = shipped[value]
+    if not path.exists():
+        raise CommandError(f"找不到政策文件 {value}（内置政策：{'、'.join(shipped)}）")
+    try:
+        return load_policy(path)
+    except PolicyError as exc:
+        raise CommandError(f"政策文件 {value} 有误：{exc}") from None
+
+
+def _read_json(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8-sig"), parse_float=Decimal)
+    except OSError as exc:
+        raise CommandError(f"无法读取 {path}：{exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CommandError(f"{path} 不是有效的 JSON（UTF-8）：{exc}") from None
+
+
+def _read_csv_bills(path: str) -> list[dict[str, Any]]:
+    table = _table(path, "账单")
+    header = [h for h in table.header]
+    missing = [name for name in REQUIRED_FIELDS if name not in header]
+    if missing:
+        raise CommandError(f"{path}：表头缺少列 {', '.join(missing)}")
+    known = set(REQUIRED_FIELDS) | set(OPTIONAL_FIELDS) | {"groups"}
+    out = []
+    for _, values in table.rows:
+        row = {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h in known}
+        groups = str(row.get("groups") or "").replace("|", ";").replace("，", ";").replace(",", ";")
+        row["groups"] = [g for g in (x.strip() for x in groups.split(";")) if g]
+        out.append(row)
+    return out
+
+
+def _table(path: str, label: str) -> Any:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"无法读取 {path}：{exc.strerror}") from None
+    try:
+        return read_table(data, path, label)
+    except TableError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _write_text(path: str | None, text: str, stdout: Any) -> None:
+    if path:
+        Path(path).write_text(text, encoding="utf-8")
+    else:
+        stdout.write(text, ending="")
+
+
+def _optional_amount(value: str | None, flag: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return parse_amount(value)
+    except ValueError as exc:
+        raise CommandError(f"{flag}：{exc}") from None
+
+
+def _optional_share(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        share = Decimal(value)
+    except ArithmeticError:
+        share = Decimal("NaN")
+    if not share.is_finite() or share < 0 or share > 1:
+        raise CommandError("--risk-income-share：应为 0 到 1 之间的小数，如 0.5")
+    return share
+
+
+def _totals_by_area(bills: list[Any], result: Any) -> list[dict[str, Any]]:
+    """Sums per village code in exact int64 cents (bills without a code under "")."""
+    if not bills:
+        return []
+    areas = np.array([b.area or "" for b in bills], dtype=str)
+    codes, inverse = np.unique(areas, return_inverse=True)
+    out = []
+    sums = {}
+    for name in AMOUNT_COLUMNS:
+        acc = np.zeros(len(codes), np.int64)
+        np.add.at(acc, inverse, getattr(result, name))
+        sums[name] = acc
+    counts = np.bincount(inverse, minlength=len(codes))
+    for i, code in enumerate(codes):
+        out.append({"area": str(code), "bills": int(counts[i]), **{k: f"{from_cents(int(sums[k][i])):.2f}" for k in AMOUNT_COLUMNS}})
+    return out
+
+
+def _village_names(codes: list[str]) -> dict[str, str]:
+    try:
+        return dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
+    except DatabaseError:
+        # The check works without a database (e.g. on an office laptop); names are a courtesy.
+        return {}

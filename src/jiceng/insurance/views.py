@@ -1,0 +1,230 @@
+"""Web pages of the medical protection engine (staff only): one person's bills
+with every step and a printable explanation, the roster check, the subsidy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from jiceng.areas.models import Area
+from jiceng.cases.errors import CaseError, InvalidInput
+from jiceng.people.masking import mask_id_number, mask_name
+
+from . import services
+from .calc import risk_settings, run_calc
+from .categories import CATEGORIES, CATEGORY_NAMES
+from .money import ZERO, fmt_pct
+from .policy import Policy, load_policy, shipped_policies
+from .subsidy import subsidy_totals
+from .subsidy_rows import subsidy_rows
+from .tables import (
+    INSURED_SHEET,
+    VULNERABLE_SHEET,
+    TableError,
+    cell_problems,
+    read_people,
+    read_table,
+    roster_check_tables,
+    roster_workbook,
+)
+
+MAX_BILL_ROWS = 20
+MAX_POLICY_BYTES = 256 * 1024
+MAX_TABLE_BYTES = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged in and not a resident, else 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not services.is_staff(request.user):
+            raise PermissionDenied(_("The medical protection tools are for staff only."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "insurance/index.html", {"policies": services.policy_choices()})
+
+
+# --------------------------------------------------------------------------
+# One person's bills
+
+
+def _groups() -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for path in shipped_policies().values():
+        for code, rule in load_policy(path).special.items():
+            seen.setdefault(code, rule.name)
+    return sorted(seen.items())
+
+
+def _policy_from_request(request: HttpRequest) -> Policy:
+    upload = request.FILES.get("policy_file")
+    if request.POST.get("policy") == "upload":
+        if upload is None:
+            raise InvalidInput(_("Choose a policy file to upload."), field="policy_file")
+        if upload.size > MAX_POLICY_BYTES:
+            raise InvalidInput(_("The policy file is too large."), field="policy_file")
+        return services.resolve_policy(policy_toml=upload.read())
+    return services.resolve_policy(policy_id=request.POST.get("policy", ""))
+
+
+def _bill_rows(post: Any, count: int) -> list[dict[str, str]]:
+    keys = ("date", "hospital_level", "total", "in_policy")
+    return [{k: post.get(f"{k}_{i}", "").strip() for k in keys} for i in range(count)]
+
+
+@staff_required
+def calc(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    try:
+        count = min(max(int(post.get("rows", "3")), 1), MAX_BILL_ROWS)
+    except ValueError:
+        count = 3
+    if post.get("action") == "add_row":
+        count = min(count + 1, MAX_BILL_ROWS)
+    rows = _bill_rows(post, count)
+    ctx: dict[str, Any] = {
+        "policies": services.policy_choices(), "categories": [(c, CATEGORY_NAMES[c]) for c in CATEGORIES],
+        "groups": _groups(), "rows": rows, "row_count": count, "values": post, "levels": ("1", "2", "3"),
+    }
+    if request.method != "POST" or post.get("action") == "add_row":
+        return render(request, "insurance/calc.html", ctx)
+    try:
+        ctx.update(_compute(request, rows))
+    except CaseError as exc:
+        ctx["error"] = exc
+        return render(request, "insurance/calc.html", ctx, status=400)
+    return render(request, "insurance/calc.html", ctx)
+
+
+def _compute(request: HttpRequest, rows: list[dict[str, str]]) -> dict[str, Any]:
+    post = request.POST
+    policy = _policy_from_request(request)
+    name = post.get("name", "").strip()
+    id_number = post.get("id_number", "").strip()
+    person = id_number or name or "person"
+    base: dict[str, Any] = {"person": person, "category": post.get("category", "")}
+    for key in ("area", "household_income", "name", "id_number"):
+        if post.get(key, "").strip():
+            base[key] = post[key].strip()
+    if post.get("group"):
+        base["groups"] = [post["group"]]
+    # A bill's id is its row number in the form, so messages point at the row.
+    raw = [{**base, "id": f"{i + 1:02d}", **row} for i, row in enumerate(rows) if any(row.values())]
+    if not raw:
+        raise InvalidInput(_("Enter at least one bill."), field="bills")
+    run = run_calc(policy, raw)
+    for error in run.errors:
+        error["row"] = int(error["id"])
+    results = [{"row": int(bill.id), "bill": bill, "result": res, "ratio": fmt_pct(res.reimbursed_ratio)}
+               for bill, res in zip(run.bills, run.results, strict=True)]
+    results.sort(key=lambda r: (r["bill"].date, r["row"]))
+    totals = {k: sum((getattr(r["result"], k) for r in results), ZERO)
+              for k in ("total", "basic", "critical", "assistance", "special_aid", "self_pay")}
+    reimbursed = totals["total"] - totals["self_pay"]
+    ratio = fmt_pct((reimbursed / totals["total"]).quantize(Decimal("0.0001"))) if totals["total"] else "0%"
+    out: dict[str, Any] = {
+        "policy": policy, "illustrative": bool(policy.illustrative_keys()), "results": results, "errors": run.errors,
+        "totals": totals, "reimbursed": reimbursed, "ratio": ratio, "person_name": name,
+        "masked_id": mask_id_number(id_number) if id_number else "",
+        "category_name": CATEGORY_NAMES.get(results[0]["bill"].category, "") if results else "",
+    }
+    if post.get("open_risk_case") and run.errors:
+        # An incomplete year could understate the self-pay; judge it once every bill is right.
+        out["risk"] = {"skipped": True}
+    elif post.get("open_risk_case"):
+        services.require_case_opener(request.user)
+        if not id_number:
+            raise InvalidInput(_("An ID number is needed to open a risk case."), field="id_number")
+        try:
+            threshold, share = risk_settings(policy)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="open_risk_case") from None
+        findings = run.risks(threshold, share)
+        outcomes = services.do_open_risk_cases(findings, triggered_by=request.user, via=_("the web form"), policy=policy)
+        out["risk"] = {"checked": True, "outcomes": [o.as_dict(request.user) for o in outcomes]}
+    return out
+
+
+# --------------------------------------------------------------------------
+# Roster check
+
+
+def _table_from(request: HttpRequest, key: str, label: str) -> Any:
+    upload = request.FILES.get(key)
+    if upload is None:
+        raise InvalidInput(_("Choose a file."), field=key)
+    if upload.size > MAX_TABLE_BYTES:
+        raise InvalidInput(_("The file is too large."), field=key)
+    try:
+        return read_table(upload.read(), upload.name, label)
+    except TableError as exc:
+        raise InvalidInput(str(exc), field=key) from None
+
+
+@staff_required
+def roster(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "insurance/roster.html", {})
+    try:
+        insured = _table_from(request, "roster", INSURED_SHEET)
+        vulnerable = _table_from(request, "vulnerable", VULNERABLE_SHEET)
+        report = roster_check_tables(insured, vulnerable)
+    except TableError as exc:
+        return render(request, "insurance/roster.html", {"error": InvalidInput(str(exc))}, status=400)
+    except CaseError as exc:
+        return render(request, "insurance/roster.html", {"error": exc}, status=400)
+    names = dict(Area.objects.filter(code__in=list(report.missing)).values_list("code", "name"))
+    user = request.user
+    data = roster_workbook(report, names, show=lambda code: services.needs_roster_data(user, code),
+                           mask_name=mask_name, mask_id=mask_id_number)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="roster-check.xlsx"'
+    return response
+
+
+# --------------------------------------------------------------------------
+# Subsidy
+
+
+@staff_required
+def subsidy(request: HttpRequest) -> HttpResponse:
+    ctx: dict[str, Any] = {"policies": services.policy_choices(), "values": request.POST}
+    if request.method != "POST":
+        return render(request, "insurance/subsidy.html", ctx)
+    try:
+        policy = services.resolve_policy(policy_id=request.POST.get("policy", ""))
+        table = _table_from(request, "people", "参保人员")
+        numbered, _unused = read_people(table)
+    except TableError as exc:
+        ctx["error"] = InvalidInput(str(exc), field="people")
+        return render(request, "insurance/subsidy.html", ctx, status=400)
+    except CaseError as exc:
+        ctx["error"] = exc
+        return render(request, "insurance/subsidy.html", ctx, status=400)
+    good, problems = subsidy_rows(policy, numbered)
+    totals = subsidy_totals(policy, [(r["village_code"], r["category"]) for r in good])
+    names = dict(Area.objects.filter(code__in=list(totals)).values_list("code", "name"))
+    ctx.update({
+        "policy": policy, "problems": cell_problems(table, problems),
+        "areas": [{"code": code, "name": names.get(code, ""), **t,
+                   "by_category": [(CATEGORY_NAMES[c], v) for c, v in t["by_category"].items()]} for code, t in totals.items()],
+        "people": len(good), "amount": sum((t["amount"] for t in totals.values()), ZERO),
+        "shares": [(CATEGORY_NAMES[c], fmt_pct(s)) for c, s in policy.subsidy.shares.items()],
+    })
+    return render(request, "insurance/subsidy.html", ctx)
