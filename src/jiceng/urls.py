@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("triage/", include("jiceng.triage.urls")),
     path("", include("jiceng.web.urls")),
 ]

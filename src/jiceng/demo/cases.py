@@ -25,6 +25,8 @@ from jiceng.cases.numbering import allocate_number
 from jiceng.cases.sla import SHANGHAI, add_working_days
 from jiceng.cases.states import Action, Channel, Rating, State
 
+from jiceng.triage.keys import index_cases
+
 from . import names
 from .texts import RESULTS, person_name, phone, render
 from .world import World
@@ -305,6 +307,10 @@ def generate_cases(world: World, n: int, seed: int = 1, now: datetime | None = N
                     e = {**e, "case_id": ids[c.number], "actor_label": ""}
                     rows.append([e[f.attname] for f in event_fields])
             _raw_insert(CaseEvent, rows)
+            # Raw inserts bypass the signal that builds repeat-detection keys; build them here.
+            for c in cases:
+                c.pk = ids[c.number]
+            index_cases(cases)
         made += len(cases)
         if progress:
             progress(made)
@@ -355,7 +361,7 @@ def _one_case(ix: _Index, rng: random.Random, number: str, created: datetime, no
                  "time": created.astimezone(SHANGHAI).strftime("%m月%d日%H:%M")}
         if leaf.category.code == "yujing-campus":
             extra["school"] = rng.choice(names.SCHOOLS)
-    title, description = render(top, rng, village.name, extra)
+    title, description = render(top, rng, village.name, extra, leaf=leaf.category.code)
     fields = _fields(leaf, rng, created, extra)
     anonymous = channel == Channel.SENSOR or (leaf.category.allow_anonymous and rng.random() < 0.05)
     reporter_user = rng.choice(ix.residents) if (not anonymous and rng.random() < 0.01) else None
