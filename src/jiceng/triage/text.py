@@ -32,7 +32,11 @@ def _jieba():
 
         jieba.setLogLevel(logging.WARNING)
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        from django.conf import settings
+
         tokenizer = jieba.Tokenizer()
+        # jieba caches the built prefix dictionary in a file; keep it in our data directory, not /tmp.
+        tokenizer.tmp_dir = str(settings.DATA_DIR)
         tokenizer.initialize()
         return tokenizer
 
