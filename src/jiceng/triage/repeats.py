@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiceng.accounts.models import User
-from jiceng.accounts.scope import visible_cases
+from jiceng.accounts.scope import visible_cases, visible_cases_q
 from jiceng.cases.actions import do_case_action
 from jiceng.cases.errors import CaseError, Conflict, InvalidInput, NotPermitted
 from jiceng.cases.models import Case
@@ -155,7 +155,10 @@ def _candidate_ids(d: Draft, keys: Keys, since: datetime, until: datetime, cap: 
     if keys.address_key:
         ids.update(CaseKey.objects.filter(area_id=d.area_id, address_key=keys.address_key, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
     ids.update(Case.objects.filter(area_id=d.area_id, **window).order_by("-created_at").values_list("pk", flat=True)[:cap])
-    ids.update(Case.objects.filter(area_id=d.area_id, state__in=OPEN_STATES).order_by("-pk").values_list("pk", flat=True)[:cap])
+    # One query per open state, so each is a seek in the (state, area) index; with
+    # "state IN (…)" SQLite prefers the area index and walks every case of the village.
+    for state in sorted(OPEN_STATES):
+        ids.update(Case.objects.filter(state=state, area_id=d.area_id).order_by("-pk").values_list("pk", flat=True)[:cap])
     ids.discard(d.case_id)
     return ids
 
@@ -189,7 +192,12 @@ def find_repeat_candidates(
     # A later case can also be an earlier one's repeat, but at intake only what came before counts.
     qs = Case.objects.filter(pk__in=ids).exclude(state=State.MERGED).filter(created_at__lte=at)
     if user is not None:
-        qs = qs.filter(pk__in=visible_cases(user).filter(pk__in=ids).values("pk"))
+        # The scope rule of visible_cases(user), applied to the candidates only: wrapping
+        # visible_cases() would make the database evaluate the user's whole visible set
+        # (0.3 s for a township at 100k cases) just to intersect it with a few hundred ids.
+        q = visible_cases_q(user)
+        if q is not None:
+            qs = qs.filter(pk__in=Case.objects.filter(pk__in=ids).filter(q).values("pk"))
     cases = {c.pk: c for c in qs.select_related("category", "unit").only(
         "number", "title", "state", "created_at", "area_id", "grid_id", "category__name", "category_id", "unit__name", "address")}
     stored = {k.case_id: k for k in CaseKey.objects.filter(case_id__in=cases)}
