@@ -84,3 +84,15 @@ def test_the_page_is_for_staff_and_linked_from_the_nav(world, client):
     page = client.get("/triage/callers/?min=2&days=30").content.decode()
     assert "137****5678" in page and PHONE not in page and "/triage/callers/" in client.get("/").content.decode()
     assert PHONE in client.get("/triage/callers/?min=2&days=30&reveal=1").content.decode()
+
+
+def test_the_demo_county_has_frequent_callers(world):
+    from datetime import datetime
+    from datetime import timezone as tz
+
+    from jiceng.demo.cases import FREQUENT_CALLERS, generate_cases
+
+    now = datetime(2026, 11, 20, 8, tzinfo=tz.utc)
+    generate_cases(world, 600, seed=3, now=now)
+    rows = frequent_callers(world.users["leader"], min_cases=1, period_days=365, now=now)  # random phones never repeat
+    assert 0 < len({r.value for r in rows if r.kind == "phone"}) <= FREQUENT_CALLERS
