@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("open311/v2/", include("jiceng.api.urls")),
     path("insurance/", include("jiceng.insurance.urls")),
+    path("triage/", include("jiceng.triage.urls")),
     path("", include("jiceng.web.urls")),
 ]

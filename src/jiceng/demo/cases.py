@@ -25,6 +25,8 @@ from jiceng.cases.numbering import allocate_number
 from jiceng.cases.sla import SHANGHAI, add_working_days
 from jiceng.cases.states import Action, Channel, Rating, State
 
+from jiceng.triage.keys import index_cases
+
 from . import names
 from .texts import RESULTS, person_name, phone, render
 from .world import World
@@ -35,6 +37,8 @@ CHANNELS = {
     "xuncha": [Channel.PATROL], "fanpin": [Channel.PATROL, Channel.VISIT],
 }
 DEFAULT_CHANNELS = [Channel.HOTLINE, Channel.HOTLINE, Channel.WEB, Channel.WECHAT, Channel.PATROL, Channel.VISIT]
+FREQUENT_CALLERS = 18
+FREQUENT_SHARE = 0.04  # of non-anonymous cases
 ALERTS = ["攀爬", "打架", "摔倒", "异常闯入", "徘徊", "违停", "睡岗离岗"]
 H = timedelta(hours=1)
 
@@ -69,6 +73,10 @@ class _Index:
         self.county = {k: person(f"county-{k}") for (k, area) in world.units if area == world.county.code}
         self.grid_workers = {v: [(g.pk, person(f"grid-{g.code}")) for g in grids] for v, grids in world.grids_by_village.items()}
         self.residents = [world.users[f"resident-{i}"] for i in range(1, 21)]
+        # A few people who call again and again (the seed's police station found 18),
+        # so the frequent-caller list has something to show.
+        callers = random.Random(18)
+        self.frequent_callers = [(person_name(callers), phone(callers)) for _ in range(FREQUENT_CALLERS)]
         self.integration = User.objects.get_or_create(username="camera-platform", defaults={"role": Role.INTEGRATION, "real_name": "校园智能预警平台"})[0]
         leaves = Category.objects.filter(children__isnull=True, active=True).select_related("parent")
         self.leaves: dict[str, list[_Leaf]] = {}
@@ -305,6 +313,10 @@ def generate_cases(world: World, n: int, seed: int = 1, now: datetime | None = N
                     e = {**e, "case_id": ids[c.number], "actor_label": ""}
                     rows.append([e[f.attname] for f in event_fields])
             _raw_insert(CaseEvent, rows)
+            # Raw inserts bypass the signal that builds repeat-detection keys; build them here.
+            for c in cases:
+                c.pk = ids[c.number]
+            index_cases(cases)
         made += len(cases)
         if progress:
             progress(made)
@@ -355,7 +367,7 @@ def _one_case(ix: _Index, rng: random.Random, number: str, created: datetime, no
                  "time": created.astimezone(SHANGHAI).strftime("%m月%d日%H:%M")}
         if leaf.category.code == "yujing-campus":
             extra["school"] = rng.choice(names.SCHOOLS)
-    title, description = render(top, rng, village.name, extra)
+    title, description = render(top, rng, village.name, extra, leaf=leaf.category.code)
     fields = _fields(leaf, rng, created, extra)
     anonymous = channel == Channel.SENSOR or (leaf.category.allow_anonymous and rng.random() < 0.05)
     reporter_user = rng.choice(ix.residents) if (not anonymous and rng.random() < 0.01) else None
@@ -367,11 +379,14 @@ def _one_case(ix: _Index, rng: random.Random, number: str, created: datetime, no
         creator = reporter_user
     else:
         creator = ix.village_staff[village.code].user
+    name, tel = (reporter_user.display_name if reporter_user else person_name(rng)), phone(rng)
+    if not anonymous and not reporter_user and rng.random() < FREQUENT_SHARE:
+        name, tel = rng.choice(ix.frequent_callers)
     case = Case(
         number=number, category=leaf.category, area_id=village.code, grid_id=grid_id, title=title, description=description,
         address=f"{village.name}{rng.randint(1, 60)}号", channel=channel, fields=fields, anonymous=anonymous, reporter=reporter_user,
-        reporter_name="" if anonymous else (reporter_user.display_name if reporter_user else person_name(rng)),
-        reporter_phone="" if anonymous else phone(rng), source_ref=extra.get("device_id", ""), created_by=creator,
+        reporter_name="" if anonymous else name,
+        reporter_phone="" if anonymous else tel, source_ref=extra.get("device_id", ""), created_by=creator,
         created_at=created, level=leaf.category.start_level,
     )
     t = _Timeline(number, leaf.category.start_level, created, now, creator, submit_payload(case))

@@ -16,6 +16,12 @@ TEMPLATES: dict[str, list[tuple[str, str]]] = {
         ("孩子入学问题", "我们是随迁子女，孩子今年要上一年级，{place}附近学校说学位满了，请帮忙协调就近入学。"),
         ("道路坑洼积水", "{road}{place}路段路面坑洼，一下雨就积水，电动车经过容易摔倒，已有{n}人摔伤。"),
         ("灵活就业社保缴费", "在外务工回乡，想以灵活就业身份续缴养老保险，不知道在哪里办理，能否网上办。"),
+        ("频繁停电", "{place}近{d}天经常停电，每次停好几个小时，冰箱里的东西都坏了，请供电部门检查线路。"),
+        ("污水直排", "{place}{road}旁有污水直接排进水沟，气味刺鼻，附近{n}户居民意见很大，希望环保部门查处。"),
+        ("残疾人补贴申请", "家住{place}，儿子二级肢体残疾，想申请残疾人两项补贴，不清楚办理流程。"),
+        ("门诊慢特病认定", "父亲患高血压和糖尿病多年，想办理门诊慢特病认定以便报销药费，请问到哪里申请。"),
+        ("校车接送问题", "{place}到镇中心小学有{n}公里，没有校车，孩子每天走山路上学，家长很担心安全。"),
+        ("失业金领取", "原来在{enterprise}上班，企业裁员后失业，想问失业保险金怎么申领、能领几个月。"),
     ],
     "xinfang": [
         ("征地补偿款未到位", "{place}{n}户村民反映，修路征地的补偿款还有一部分没有发放，多次到村里询问没有答复。"),
@@ -61,6 +67,24 @@ TEMPLATES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# Which subcategory each template belongs to, so the demo history teaches subcategories
+# too (the routing model learns from it). Templates without an entry serve every
+# subcategory of their top-level category (信访 subcategories differ by channel, not text).
+LEAF_OF: dict[str, str] = {
+    "{road}路灯不亮": "minsheng-road", "道路坑洼积水": "minsheng-road", "自来水停水": "minsheng-utilities", "频繁停电": "minsheng-utilities",
+    "垃圾清运不及时": "minsheng-environment", "污水直排": "minsheng-environment", "低保申请咨询": "minsheng-assistance",
+    "残疾人补贴申请": "minsheng-assistance", "医保报销问题": "minsheng-medical", "门诊慢特病认定": "minsheng-medical",
+    "孩子入学问题": "minsheng-education", "校车接送问题": "minsheng-education", "灵活就业社保缴费": "minsheng-employment",
+    "失业金领取": "minsheng-employment",
+    "邻里排水纠纷": "jiufen-neighbour", "宅基地界址纠纷": "jiufen-land", "山林权属纠纷": "jiufen-land", "赡养老人纠纷": "jiufen-family",
+    "劳务费纠纷": "jiufen-wages",
+    "电动车楼道充电": "yinhuan-fire", "危房有人居住": "yinhuan-building", "山体滑坡隐患": "yinhuan-geology", "河堤渗水": "yinhuan-flood",
+    "企业消防通道堵塞": "yinhuan-production", "急弯路段无护栏": "yinhuan-traffic",
+    "耕地被堆放建材": "gengdi-occupation", "耕地上建房": "gengdi-occupation", "耕地撂荒": "gengdi-abandoned",
+    "项目审批进度慢": "qiye-approval", "企业融资难": "qiye-finance", "企业招工难": "qiye-labour",
+    "因病返贫风险": "fanpin-illness", "因灾返贫风险": "fanpin-disaster",
+}
+
 RESULTS = {
     "minsheng": ["已安排人员上门处理，问题已解决，群众表示认可。", "经协调相关部门，已于近日完成维修，并回访确认。"],
     "xinfang": ["经调查核实，已依政策答复信访人并落实相关事项。", "领导包案督办，相关款项已全部发放到位。"],
@@ -83,9 +107,10 @@ def phone(rng: random.Random) -> str:
     return rng.choice(["138", "139", "150", "151", "177", "186", "187", "199"]) + f"{rng.randrange(10**8):08d}"
 
 
-def render(top: str, rng: random.Random, place: str, extra: dict | None = None) -> tuple[str, str]:
-    """A (title, description) pair for a case of top-level category ``top``."""
-    title, body = rng.choice(TEMPLATES[top])
+def render(top: str, rng: random.Random, place: str, extra: dict | None = None, leaf: str | None = None) -> tuple[str, str]:
+    """A (title, description) pair for a case of top-level category ``top`` (and subcategory ``leaf``)."""
+    pool = [t for t in TEMPLATES[top] if leaf and LEAF_OF.get(t[0]) == leaf] or TEMPLATES[top]
+    title, body = rng.choice(pool)
     values = {
         "place": place, "road": rng.choice(names.ROADS), "n": rng.randint(2, 12), "d": rng.randint(2, 20),
         "money": rng.choice([3000, 5800, 12000, 26000, 80000, 200000]), "name1": person_name(rng), "name2": person_name(rng),

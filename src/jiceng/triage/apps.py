@@ -8,3 +8,6 @@ class TriageConfig(AppConfig):
     name = "jiceng.triage"
     verbose_name = _("Triage")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

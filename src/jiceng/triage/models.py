@@ -1,0 +1,109 @@
+"""Triage tables: per-case lookup keys, repeat links, alert debounce streams, router models."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseKey(models.Model):
+    """Derived lookup keys of one case, so repeat detection never scans cases.
+
+    A rebuildable index (``jiceng triage-index``), not a record: the reference
+    to the case carries no database constraint so the ledger can be rebuilt
+    (the demo generator bulk-inserts and deletes cases) without touching it.
+    Phone and ID number are stored as SHA-256 digests, so this second table
+    holds no personal data in clear.
+    """
+
+    case = models.OneToOneField("cases.Case", primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="triage_key")
+    area_id = models.CharField(max_length=12)
+    created_at = models.DateTimeField()
+    category_id = models.BigIntegerField(null=True)
+    phone_hash = models.CharField(max_length=32, blank=True)
+    id_hash = models.CharField(max_length=32, blank=True)
+    address_key = models.CharField(max_length=200, blank=True)
+    tokens = models.TextField(blank=True, help_text="space-separated distinct jieba tokens of title and description")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone_hash", "created_at"], name="triage_key_phone"),
+            models.Index(fields=["id_hash", "created_at"], name="triage_key_idno"),
+            models.Index(fields=["area_id", "address_key", "created_at"], name="triage_key_address"),
+        ]
+
+
+class LinkKind(models.TextChoices):
+    REPEAT = "repeat", _("Repeat (重复件)")
+
+
+class CaseLink(models.Model):
+    """A case marked as a repeat of an earlier one, by whom and when."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="triage_links")
+    original = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="triage_repeats")
+    kind = models.CharField(max_length=12, choices=LinkKind.choices, default=LinkKind.REPEAT)
+    score = models.FloatField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "original", "kind"], name="triage_link_unique")]
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.original_id} ({self.kind})"
+
+
+class AlertCase(models.Model):
+    """The alerts of one device and alert type that were folded into one case."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="alert_series")
+    device_id = models.CharField(_("device"), max_length=64)
+    alert_type = models.CharField(_("alert type"), max_length=64)
+    count = models.PositiveIntegerField(_("alerts"), default=1)
+    first_seen = models.DateTimeField(_("first alert"))
+    last_seen = models.DateTimeField(_("last alert"))
+
+    class Meta:
+        indexes = [models.Index(fields=["device_id", "alert_type", "last_seen"], name="triage_alert_device")]
+
+
+class AlertStream(models.Model):
+    """The current series of a device and alert type.
+
+    Unique per (device, alert type): concurrent alerts serialise on this row
+    (SELECT … FOR UPDATE), and two first alerts racing to create it collide on
+    the constraint, so one of them retries and joins the other's case.
+    """
+
+    device_id = models.CharField(max_length=64)
+    alert_type = models.CharField(max_length=64)
+    series = models.ForeignKey(AlertCase, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device_id", "alert_type"], name="triage_alert_stream_unique")]
+
+
+class AlertReceipt(models.Model):
+    """An alert already counted under an idempotency key (a retried delivery counts once)."""
+
+    key = models.CharField(max_length=160, unique=True)
+    series = models.ForeignKey(AlertCase, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField()
+
+
+class RouterModel(models.Model):
+    """A routing classifier trained by ``jiceng train-router``; the newest one is used."""
+
+    created_at = models.DateTimeField()
+    blob = models.BinaryField(help_text="npz archive: vocabulary, idf, coefficients, classes")
+    meta = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("routing model")
+        verbose_name_plural = _("routing models")

@@ -1,0 +1,282 @@
+"""Repeat detection at intake: likely earlier reports of the same matter.
+
+Candidates come only from indexed lookups, so the cost does not grow with the
+size of the ledger:
+
+* CaseKey by phone digest, ID-number digest, and (area, address key), each
+  limited to the window;
+* recent cases of the area through the (area, created_at) index of cases;
+* open cases of the area through the (state, area) index of cases;
+
+each capped at ``max_scan`` rows. The candidates are then scored in Python
+(see :func:`score_pair`) and, when a viewer is given, filtered through
+``visible_cases``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiceng.accounts.models import User
+from jiceng.accounts.scope import visible_cases, visible_cases_q
+from jiceng.cases.actions import do_case_action
+from jiceng.cases.errors import CaseError, Conflict, InvalidInput, NotPermitted
+from jiceng.cases.models import Case
+from jiceng.cases.states import OPEN_STATES, Action, State
+
+from .config import section
+from .keys import digest, key_for, normalise_phone
+from .models import CaseKey, CaseLink, LinkKind
+from .text import cosine
+
+REASON_LABELS = {
+    "same_person": gettext_lazy("same reporter"),
+    "same_phone": gettext_lazy("same phone number"),
+    "same_id_number": gettext_lazy("same ID number"),
+    "same_address": gettext_lazy("same address"),
+    "same_grid": gettext_lazy("same grid"),
+    "same_category": gettext_lazy("same category"),
+    "text": gettext_lazy("similar text"),
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What is known of a matter being taken in (a case not yet saved, or a saved one)."""
+
+    area_id: str
+    title: str = ""
+    description: str = ""
+    address: str = ""
+    grid_id: int | None = None
+    category_id: int | None = None
+    reporter_phone: str = ""
+    reporter_id_number: str = ""
+    created_at: datetime | None = None
+    case_id: int | None = None  # the case itself, excluded from its own candidates
+
+    @classmethod
+    def of(cls, case: Case) -> "Draft":
+        return cls(
+            area_id=case.area_id, title=case.title, description=case.description, address=case.address, grid_id=case.grid_id,
+            category_id=case.category_id, reporter_phone=case.reporter_phone, reporter_id_number=case.reporter_id_number,
+            created_at=case.created_at, case_id=case.pk,
+        )
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    value: float  # the signal in [0, 1]
+
+    @property
+    def label(self) -> str:
+        return str(REASON_LABELS.get(self.code, self.code))
+
+
+@dataclass
+class Candidate:
+    case: Case
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The comparable keys of a case or draft."""
+
+    phone_hash: str
+    id_hash: str
+    address_key: str
+    grid_id: int | None
+    category_id: int | None
+    tokens: frozenset[str]
+
+
+def _keys_of_draft(d: Draft) -> Keys:
+    k = key_for(Case(pk=d.case_id, area_id=d.area_id, created_at=d.created_at, category_id=d.category_id, reporter_phone=d.reporter_phone,
+                     reporter_id_number=d.reporter_id_number, address=d.address, title=d.title, description=d.description))
+    return Keys(k.phone_hash, k.id_hash, k.address_key, d.grid_id, d.category_id, frozenset(k.tokens.split()))
+
+
+def score_pair(a: Keys, b: Keys, weights: dict[str, float]) -> tuple[float, list[Reason]]:
+    """Combine the signals between two cases into one score in [0, 1].
+
+    Each signal s ∈ [0, 1] with weight w ∈ [0, 1] contributes ``1 - w·s`` to a
+    product, and the score is ``1 - product`` (a "noisy or"): one strong signal
+    is enough, more signals raise the score, it never exceeds 1, and it never
+    falls when a signal is added.
+    """
+    reasons: list[Reason] = []
+    if a.phone_hash and a.phone_hash == b.phone_hash:
+        reasons.append(Reason("same_phone", 1.0))
+    if a.id_hash and a.id_hash == b.id_hash:
+        reasons.append(Reason("same_id_number", 1.0))
+    if a.address_key and a.address_key == b.address_key:
+        reasons.append(Reason("same_address", 1.0))
+    if a.grid_id is not None and a.grid_id == b.grid_id:
+        reasons.append(Reason("same_grid", 1.0))
+    if a.category_id is not None and a.category_id == b.category_id:
+        reasons.append(Reason("same_category", 1.0))
+    sim = cosine(a.tokens, b.tokens)
+    if sim > 0:
+        reasons.append(Reason("text", round(sim, 3)))
+    keep = 1.0
+    person_counted = False
+    for r in reasons:
+        if r.code in ("same_phone", "same_id_number"):
+            if person_counted:
+                continue  # phone and ID number are one signal: the same person
+            person_counted = True
+            w = weights.get("same_person", 0.0)
+        else:
+            w = weights.get(r.code, 0.0)
+        keep *= 1.0 - max(0.0, min(1.0, w)) * r.value
+    return max(0.0, min(1.0, 1.0 - keep)), reasons
+
+
+def _candidate_ids(d: Draft, keys: Keys, since: datetime, until: datetime, cap: int) -> set[int]:
+    ids: set[int] = set()
+    window = {"created_at__gte": since, "created_at__lte": until}
+    if keys.phone_hash:
+        ids.update(CaseKey.objects.filter(phone_hash=keys.phone_hash, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
+    if keys.id_hash:
+        ids.update(CaseKey.objects.filter(id_hash=keys.id_hash, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
+    if keys.address_key:
+        ids.update(CaseKey.objects.filter(area_id=d.area_id, address_key=keys.address_key, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
+    ids.update(Case.objects.filter(area_id=d.area_id, **window).order_by("-created_at").values_list("pk", flat=True)[:cap])
+    # One query per open state, so each is a seek in the (state, area) index; with
+    # "state IN (…)" SQLite prefers the area index and walks every case of the village.
+    for state in sorted(OPEN_STATES):
+        ids.update(Case.objects.filter(state=state, area_id=d.area_id).order_by("-pk").values_list("pk", flat=True)[:cap])
+    ids.discard(d.case_id)
+    return ids
+
+
+def find_repeat_candidates(
+    case_or_draft: Case | Draft,
+    *,
+    window_days: int | None = None,
+    limit: int | None = None,
+    user: User | None = None,
+    min_score: float | None = None,
+    weights: dict[str, float] | None = None,
+) -> list[Candidate]:
+    """Likely repeats of a case (or draft) among open or recent cases of the same area.
+
+    "Recent" means submitted within ``window_days`` before it; open cases count
+    at any age. With ``user``, only cases visible to that user are returned.
+    Defaults come from the ``[repeats]`` section of the triage configuration.
+    Best first; merged cases are never candidates (their original is).
+    """
+    cfg = section("repeats")
+    window_days = cfg.get("window_days", 30) if window_days is None else window_days
+    limit = cfg.get("limit", 10) if limit is None else limit
+    min_score = cfg.get("min_score", 0.25) if min_score is None else min_score
+    weights = {**cfg.get("weights", {}), **(weights or {})}
+    cap = int(cfg.get("max_scan", 400))
+    d = Draft.of(case_or_draft) if isinstance(case_or_draft, Case) else case_or_draft
+    at = d.created_at or timezone.now()
+    keys = _keys_of_draft(d)
+    ids = _candidate_ids(d, keys, at - timedelta(days=window_days), at, cap)
+    # A later case can also be an earlier one's repeat, but at intake only what came before counts.
+    qs = Case.objects.filter(pk__in=ids).exclude(state=State.MERGED).filter(created_at__lte=at)
+    if user is not None:
+        # The scope rule of visible_cases(user), applied to the candidates only: wrapping
+        # visible_cases() would make the database evaluate the user's whole visible set
+        # (0.3 s for a township at 100k cases) just to intersect it with a few hundred ids.
+        q = visible_cases_q(user)
+        if q is not None:
+            qs = qs.filter(pk__in=Case.objects.filter(pk__in=ids).filter(q).values("pk"))
+    cases = {c.pk: c for c in qs.select_related("category", "unit").only(
+        "number", "title", "state", "created_at", "area_id", "grid_id", "category__name", "category_id", "unit__name", "address")}
+    stored = {k.case_id: k for k in CaseKey.objects.filter(case_id__in=cases)}
+    missing = [pk for pk in cases if pk not in stored]
+    if missing:  # cases from before the index existed: compute their keys on the fly
+        for c in Case.objects.filter(pk__in=missing):
+            stored[c.pk] = key_for(c)
+    out: list[Candidate] = []
+    for pk, case in cases.items():
+        k = stored[pk]
+        other = Keys(k.phone_hash, k.id_hash, k.address_key, case.grid_id, case.category_id, frozenset(k.tokens.split()))
+        score, reasons = score_pair(keys, other, weights)
+        if score >= min_score:
+            out.append(Candidate(case, round(score, 4), reasons))
+    out.sort(key=lambda c: (-c.score, -c.case.pk))
+    return out[:limit]
+
+
+# --- linking ---------------------------------------------------------------
+
+def do_link_repeat(case: Case | str, original: Case | str, user: User, *, note: str = "", score: float | None = None,
+                   now: datetime | None = None) -> CaseLink:
+    """Mark ``case`` as a repeat (重复件) of ``original``; both stay open.
+
+    Recorded as a CaseLink (who, when) and, in the same transaction, as a
+    progress note through ``do_case_action`` on the first of the two cases
+    whose state and the user's role allow a note, so it is in the audited,
+    hash-chained history. (The state machine allows notes only while a case is
+    being handled; a repeat linked at intake before either case is handled is
+    recorded by the link alone.)
+    """
+    now = now or timezone.now()
+    visible = visible_cases(user)
+    number = case.number if isinstance(case, Case) else str(case).strip()
+    orig_number = original.number if isinstance(original, Case) else str(original).strip()
+    case_obj = visible.filter(number=number).first()
+    orig_obj = visible.filter(number=orig_number).first()
+    if case_obj is None:
+        raise InvalidInput(_("Case %(number)s does not exist or is not visible to you") % {"number": number}, field="case")
+    if orig_obj is None:
+        raise InvalidInput(_("Case %(number)s does not exist or is not visible to you") % {"number": orig_number}, field="original")
+    if case_obj.pk == orig_obj.pk:
+        raise InvalidInput(_("A case cannot be a repeat of itself"), field="original")
+    if not may_link(user, case_obj):
+        raise NotPermitted(_("Only staff who accept and dispatch this case may mark it as a repeat."))
+    text = _("Repeat (重复件) of case %(original)s") % {"original": orig_obj.number}
+    if note.strip():
+        text = f"{text}: {note.strip()}"
+    try:
+        with transaction.atomic():
+            link = CaseLink.objects.create(case=case_obj, original=orig_obj, kind=LinkKind.REPEAT, score=score, note=note.strip()[:2000],
+                                           created_by=user, created_at=now)
+            for target, line in ((case_obj, text), (orig_obj, _("Case %(case)s was marked as a repeat of this case") % {"case": case_obj.number})):
+                try:
+                    with transaction.atomic():
+                        do_case_action(target, Action.NOTE, user, {"note": line}, now=now)
+                    break
+                except (CaseError,) as exc:
+                    if isinstance(exc, Conflict):
+                        raise
+                    continue  # the state machine does not allow a note here; try the other case
+    except IntegrityError:
+        raise InvalidInput(_("Case %(case)s is already marked as a repeat of %(original)s") % {"case": case_obj.number, "original": orig_obj.number},
+                           field="original") from None
+    return link
+
+
+def may_link(user: User, case: Case) -> bool:
+    """Who may mark a case as a repeat: the same people who may merge it (dispatchers in scope)."""
+    from jiceng.accounts.scope import actor_for
+    from jiceng.cases import workflow
+
+    return workflow.dispatcher(actor_for(user, case), case.snapshot()) or workflow.leader(actor_for(user, case), case.snapshot())
+
+
+def repeats_of(case: Case, user: User) -> dict[str, list[CaseLink]]:
+    """Links touching ``case`` that ``user`` may see: ``{"originals": [...], "repeats": [...]}``."""
+    visible = visible_cases(user).values("pk")
+    return {
+        "originals": list(CaseLink.objects.filter(case=case, original__in=visible).select_related("original", "created_by")),
+        "repeats": list(CaseLink.objects.filter(original=case, case__in=visible).select_related("case", "created_by")),
+    }
