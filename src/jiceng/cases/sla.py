@@ -346,7 +346,15 @@ class DueStatus:
         if m or not parts:
             parts.append(_("%(n)s min") % {"n": m})
         text = " ".join(parts)
-        return _("%(time)s overdue") % {"time": text} if self.state == Due.OVERDUE else text
+        return (_("%(time)s overdue") if self.state == Due.OVERDUE else _("%(time)s left")) % {"time": text}
+
+
+def overdue_q(now: datetime):
+    """A filter for cases overdue at ``now`` (for counts; due_status agrees case by case)."""
+    from django.db.models import F, Q
+
+    running = [s for s in TIMED_STATES if s != "suspended"]
+    return Q(state__in=running, deadline__lt=now) | Q(state="suspended", deadline__lt=F("suspended_at"))
 
 
 def due_soon_share() -> float:
