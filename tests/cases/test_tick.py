@@ -164,3 +164,24 @@ def test_the_tick_command_prints_a_summary(world, capsys):
     second = capsys.readouterr().out
     assert "超期 1" in first and "自动督办 1" in first
     assert "超期 0" in second and "自动督办 0" in second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_server_scheduler_runs_tick_until_stopped(world):
+    from jiceng.cases.tick import tick_forever
+
+    class TwoRounds:
+        """Stands in for threading.Event: two rounds, then stop (no sleeping, no timing)."""
+
+        def __init__(self):
+            self.calls = 0
+
+        def wait(self, seconds):
+            self.calls += 1
+            return self.calls > 2
+
+    case = handling(world)
+    stop = TwoRounds()
+    tick_forever(60, stop, now=lambda: sh(2026, 3, 11, 9))
+    assert stop.calls == 3
+    assert after_claim(case) == ["flag_overdue", "supervise"]

@@ -5,6 +5,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def clear_resolved_level_of_reopened_cases(apps, schema_editor):
+    """Replay now clears resolved_level when a case is reopened; bring the cache in line.
+
+    Under the new rule a case that is accepted, dispatched, handled, suspended or
+    merged has never been resolved since its last reopening, so one UPDATE is exact.
+    """
+    Case = apps.get_model("cases", "Case")
+    Case.objects.filter(state__in=["accepted", "dispatched", "handling", "suspended", "merged"]).exclude(resolved_level="").update(resolved_level="")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -85,4 +95,5 @@ class Migration(migrations.Migration):
             model_name='slamark',
             constraint=models.UniqueConstraint(fields=('case', 'kind', 'deadline'), name='sla_mark_once'),
         ),
+        migrations.RunPython(clear_resolved_level_of_reopened_cases, migrations.RunPython.noop),
     ]
