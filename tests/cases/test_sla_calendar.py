@@ -89,7 +89,8 @@ def test_naive_times_are_refused():
 # --- a year chinese-calendar does not cover --------------------------------
 
 @pytest.fixture
-def fresh_table():
+def fresh_table(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
     sla.forget_overrides()
     sla._warned_years.discard(2027)
     yield
@@ -104,6 +105,11 @@ def test_a_missing_year_falls_back_to_weekends_and_warns_once(fresh_table, caplo
         assert not is_working_day(date(2027, 2, 6))  # a Saturday
         add_working_days(sh(2027, 1, 4, 9), 30)
     assert sum("2027" in r.getMessage() for r in caplog.records) == 1
+    sla._warned_years.discard(2027)  # a new process (cron's next tick) ...
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="jiceng.cases.sla"):
+        is_working_day(date(2027, 2, 8))
+    assert not caplog.records, "... does not warn again: the log says it once"
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ import threading
 import time as monotonic_time
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -139,13 +140,29 @@ def is_working_day(day: date) -> bool:
     official = _official(day)
     if official is not None:
         return official
-    if day.year not in _warned_years:  # warn once per year, not per call
+    if day.year not in _warned_years:  # once per year and process, not per call
         _warned_years.add(day.year)
-        log.warning("chinese-calendar has no data for %s; using weekends and the holiday table", day.year)
+        _warn_missing_year(day.year)
     table = _override_table(day.year)
     if day in table:
         return table[day]
     return day.weekday() < 5
+
+
+def _warn_missing_year(year: int) -> None:
+    """Log the gap once: a marker file in the data directory spares cron's minute-by-minute runs."""
+    message = "chinese-calendar has no data for %s; using weekends and the holiday table"
+    try:
+        from django.conf import settings
+
+        marker = Path(settings.DATA_DIR) / f".calendar-warned-{year}"
+        if marker.exists():
+            log.info(message, year)
+            return
+        marker.touch()
+    except Exception:  # noqa: BLE001 - no settings or read-only data dir: warn per process
+        pass
+    log.warning(message, year)
 
 
 def coverage_warning(today: date) -> str | None:

@@ -17,8 +17,12 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         started = time.monotonic()
         now = timezone.now()
-        if warning := sla.coverage_warning(timezone.localdate(now)):
-            self.stderr.write(self.style.WARNING(warning))
+        today = timezone.localdate(now)
+        # Every minute from cron: only a gap in the current year is worth repeating; the
+        # admin's holiday table page warns about next year.
+        if not sla.covered_by_official_calendar(today.year) or opts["verbosity"] >= 2:
+            if warning := sla.coverage_warning(today):
+                self.stderr.write(self.style.WARNING(warning))
         s = run_tick(now, batch=opts["batch"])
         d = s.done
         self.stdout.write(
