@@ -183,7 +183,9 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         from django.utils import timezone
 
-        return self.due_status(timezone.now()).is_overdue
+        from .sla import is_overdue
+
+        return is_overdue(self, timezone.now())
 
     def due_status(self, now):
         """Due time, working time left and due state (see sla.due_status)."""

@@ -379,6 +379,14 @@ def due_soon_share() -> float:
     return float(_setting("JICENG_DUE_SOON_SHARE", 0.2))
 
 
+def is_overdue(case: "Case", now: datetime) -> bool:
+    """Whether ``case`` is overdue at ``now`` (as due_status says, without reading its category)."""
+    if case.state not in TIMED_STATES or case.deadline is None:
+        return False
+    paused = case.state == "suspended" and case.suspended_at is not None
+    return (case.suspended_at if paused else now) > case.deadline
+
+
 def due_status(case: "Case", now: datetime) -> DueStatus:
     """The due time, working time left and due state of ``case`` at ``now``.
 

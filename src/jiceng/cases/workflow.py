@@ -22,6 +22,7 @@ from jiceng.accounts.models import Role
 from jiceng.areas.models import LEVEL_RANK, NEXT_LEVEL, UnitLevel
 
 from .errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from .sla import TIMED_STATES
 from .states import Action, Rating, State
 
 STAFF_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.GRID_WORKER})
@@ -124,8 +125,8 @@ class Rule:
 _HANDLING = frozenset({State.HANDLING, State.SUSPENDED})
 _MERGEABLE = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED})
 _OPEN = frozenset(set(State) - {State.REFUSED, State.CLOSED, State.MERGED})
-# States with a running (or, when suspended, paused) clock: see sla.TIMED_STATES.
-_TIMED = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED})
+# States with a running (or, when suspended, paused) clock, as the deadline module says.
+_TIMED = frozenset(State(s) for s in TIMED_STATES)
 
 RULES: dict[str, Rule] = {
     Action.ACCEPT: Rule(frozenset({State.SUBMITTED}), dispatcher, "dispatcher"),
