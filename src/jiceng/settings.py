@@ -3,7 +3,9 @@
 Everything an operator may change comes from the environment:
 ``DATABASE_URL`` (SQLite or PostgreSQL), ``JICENG_DATA_DIR`` (SQLite file and
 attachments, default ``./var``), ``JICENG_SECRET_KEY``, ``JICENG_DEBUG``,
-``JICENG_ALLOWED_HOSTS``.
+``JICENG_ALLOWED_HOSTS``; the deadline settings ``JICENG_WORKING_HOURS``,
+``JICENG_DUE_SOON_SHARE``, ``JICENG_SUPERVISE_AFTER_HOURS`` and
+``JICENG_ESCALATE_AFTER_HOURS`` (see docs/sla-and-escalation.md).
 """
 
 from __future__ import annotations
@@ -134,6 +136,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 # Anonymous submissions through the public API and Open311, per client address.
 PUBLIC_SUBMIT_RATE = os.environ.get("JICENG_PUBLIC_SUBMIT_RATE", "20/h")
 RATELIMIT_VIEW = "jiceng.api.errors.rate_limited_view"
+
+# Deadlines (docs/sla-and-escalation.md): working periods of a working day in
+# Asia/Shanghai, the share of a limit left at which a case is due soon (临期),
+# and how long (working hours) a case may be overdue before tick supervises it
+# (督办) or, where its category allows, escalates it to the next tier.
+JICENG_WORKING_HOURS = os.environ.get("JICENG_WORKING_HOURS", "08:30-12:00,14:30-17:30")
+JICENG_DUE_SOON_SHARE = float(os.environ.get("JICENG_DUE_SOON_SHARE", "0.2"))
+JICENG_SUPERVISE_AFTER_HOURS = int(os.environ.get("JICENG_SUPERVISE_AFTER_HOURS", "4"))
+JICENG_ESCALATE_AFTER_HOURS = int(os.environ.get("JICENG_ESCALATE_AFTER_HOURS", "13"))
 
 LOGGING = {
     "version": 1,

@@ -86,7 +86,7 @@ def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | No
     refs = _lookup_submission(payload)
     case, created = do_submit(
         user=request.user, title=payload.title, description=payload.description, address=payload.address,
-        channel=payload.channel, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+        channel=payload.channel, urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
         reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
         idempotency_key=idempotency_key, **refs,
     )

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from jiceng.accounts.scope import visible_cases
-from jiceng.cases import stats
+from jiceng.cases import reports as case_reports
 from jiceng.cases.filters import CaseFilter, filter_cases
 
 from .schemas import ErrorOut, SummaryOut
@@ -20,4 +20,4 @@ router = Router(tags=["reports"])
 def report_summary(request: HttpRequest, area: str = "", category: str = "", created_after: datetime | None = None,
                    created_before: datetime | None = None):
     f = CaseFilter(area=area, category=category, created_after=created_after, created_before=created_before)
-    return stats.summary(filter_cases(visible_cases(request.user), f))
+    return case_reports.summary(filter_cases(visible_cases(request.user), f))

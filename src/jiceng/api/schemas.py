@@ -44,8 +44,10 @@ class CaseSummary(Schema):
     level: str
     unit: UnitRef | None
     channel: str
+    urgency: str
     deadline: datetime | None
     overdue: bool
+    due_state: str = Field(description="none, normal, due_soon (临期) or overdue (超期), on the working calendar")
     created_at: datetime
     updated_at: datetime
 
@@ -80,6 +82,7 @@ class CaseIn(Schema):
     grid: str | None = Field(None, description="Grid code in that village")
     address: str = ""
     channel: str = Field("api", description="web, hotline, patrol, wechat, video, sensor, api, visit")
+    urgency: str = Field("normal", description="normal, urgent or critical: chooses the category's limits")
     fields: dict[str, Any] = Field(default_factory=dict, description="Values for the category's fields")
     anonymous: bool = False
     reporter_name: str = ""

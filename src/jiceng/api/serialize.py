@@ -7,6 +7,7 @@ from django.utils import timezone
 from jiceng.accounts.scope import actor_for
 from jiceng.cases import workflow
 from jiceng.cases.models import Case, CaseEvent
+from jiceng.cases.sla import due_status
 from jiceng.cases.states import Action, State
 from jiceng.people.masking import person_fields
 
@@ -23,7 +24,8 @@ def case_summary(case: Case, now=None) -> dict:
         "category": {"code": case.category.code, "name": case.category.name},
         "area": {"code": case.area_id, "name": case.area.name},
         "state": case.state, "state_label": str(State(case.state).label), "level": case.level,
-        "unit": unit_ref(case.unit), "channel": case.channel, "deadline": case.deadline, "overdue": case.is_overdue,
+        "unit": unit_ref(case.unit), "channel": case.channel, "urgency": case.urgency, "deadline": case.deadline,
+        "overdue": case.is_overdue, "due_state": due_status(case, now).state,
         "created_at": case.created_at, "updated_at": case.updated_at,
     }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,9 @@ from .fields import clean_fields
 from .models import Attachment, Case, CaseEvent, Category
 from .numbering import allocate_number
 from .routing import suggest_unit
-from .sla import SHANGHAI, add_working_days
-from .states import Action, Channel, State
+from . import sla
+from .sla import SHANGHAI
+from .states import Action, Channel, State, Urgency
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 ALLOWED_CONTENT_TYPES = {
@@ -123,6 +124,7 @@ def do_submit(
     title: str,
     description: str,
     channel: str = Channel.WEB,
+    urgency: str = Urgency.NORMAL,
     grid: Grid | None = None,
     address: str = "",
     fields: dict | None = None,
@@ -155,6 +157,9 @@ def do_submit(
         raise InvalidInput(_("The grid is not in the selected village"), field="grid")
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel"), field="channel")
+    urgency = urgency or Urgency.NORMAL
+    if urgency not in Urgency.values:
+        raise InvalidInput(_("Unknown urgency"), field="urgency")
     title = _clean_text(title, "title", _("The title"), 120)
     description = _clean_text(description, "description", _("The description"), 4000)
     address = _clean_text(address, "address", _("The address"), 200, required=False)
@@ -189,10 +194,11 @@ def do_submit(
             (number,) = allocate_number(year, area.code[:6])
             case = Case(
                 number=number, category=category, area=area, grid=grid, title=title, description=description, address=address,
-                channel=channel, fields=clean, anonymous=anonymous, reporter=reporter, reporter_name=reporter_name,
+                channel=channel, urgency=urgency, fields=clean, anonymous=anonymous, reporter=reporter, reporter_name=reporter_name,
                 reporter_phone=reporter_phone, reporter_id_number=reporter_id_number, source_ref=source_ref[:64],
                 idempotency_key=key, created_by=user, created_at=now, updated_at=now,
                 state=State.SUBMITTED, level=category.start_level, version=1, event_count=0, last_hash=chain.GENESIS,
+                deadline=sla.deadline_for(category, urgency, "accept", category.start_level, now),  # time to accept
             )
             case.save(force_insert=True)
             payload = submit_payload(case, described)
@@ -209,9 +215,11 @@ def do_submit(
 
 
 def submit_payload(case: Case, attachments: list[dict] | None = None) -> dict:
-    """The submit event's payload: the starting tier and a digest of the content."""
+    """The submit event's payload: tier, urgency, time to accept and a digest of the content."""
     payload = {
         "level": case.level,
+        "urgency": case.urgency,
+        "deadline": case.deadline.isoformat() if case.deadline else None,
         "content": chain.content_digest(
             category=case.category_id, area=case.area_id, title=case.title, description=case.description, address=case.address,
             channel=case.channel, fields=case.fields, anonymous=case.anonymous, reporter_name=case.reporter_name,
@@ -232,11 +240,11 @@ def _to_deadline(value: Any, field: str) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
     if isinstance(value, date):
-        return datetime.combine(value, time(17, 30), tzinfo=SHANGHAI)
+        return datetime.combine(value, sla.end_of_working_day(), tzinfo=SHANGHAI)
     text = str(value).strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(17, 30), tzinfo=SHANGHAI)
+            return datetime.combine(date.fromisoformat(text), sla.end_of_working_day(), tzinfo=SHANGHAI)
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(_("“%(value)s” is not a valid date") % {"value": text}, field=field) from None
@@ -267,14 +275,23 @@ def _unit_for(case: Case, params: dict, level: str) -> int:
 def _prepare(case: Case, action: str, params: dict, user: User | None, now: datetime) -> dict:
     """Fill defaults (SLA deadline, routed unit) and check references."""
     params = dict(params)
+    if action in (Action.RESUME, Action.ESCALATE):
+        params.pop("deadline", None)  # worked out from the SLA rules below, never taken from the request
     if action == Action.ACCEPT:
-        params["deadline"] = _to_deadline(params.get("deadline"), "deadline") or add_working_days(now, case.category.resolve_days)
+        params["deadline"] = _to_deadline(params.get("deadline"), "deadline") or sla.deadline_for(
+            case.category, case.urgency, "resolve", case.level, now
+        )
+    elif action == Action.RESUME and case.state == State.SUSPENDED:
+        params["deadline"] = sla.resumed_deadline(case.deadline, case.suspended_at, now)
     elif action == Action.REQUEST_EXTENSION:
         params["deadline"] = _to_deadline(params.get("deadline"), "deadline")
     elif action == Action.DISPATCH and case.state == State.ACCEPTED:
         params["unit_id"] = _unit_for(case, params, case.level)
     elif action == Action.ESCALATE and case.level in NEXT_LEVEL and case.state in workflow.RULES[Action.ESCALATE].sources:
-        params["unit_id"] = _unit_for(case, params, NEXT_LEVEL[UnitLevel(case.level)])
+        nxt = NEXT_LEVEL[UnitLevel(case.level)]
+        params["unit_id"] = _unit_for(case, params, nxt)
+        # the clock starts again with the limit of the next tier
+        params["deadline"] = sla.deadline_for(case.category, case.urgency, "resolve", nxt, now)
     elif action == Action.RESOLVE and case.state == State.HANDLING:
         merged = {**case.fields, **(params.get("fields") or {})}
         clean_fields(case.category.field_specs(), merged, "resolve")

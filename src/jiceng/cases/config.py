@@ -7,6 +7,7 @@ one transaction, so a bad file changes nothing. Errors name the key, e.g.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,17 @@ from jiceng.areas.models import UnitKind, UnitLevel
 from .errors import ConfigError
 from .fields import check_spec
 from .models import Category
+from .sla import PHASES, working_day_seconds
+from .states import Urgency
 
 DEFAULT_CONFIG = Path(__file__).parent / "defaults" / "case_types.toml"
 LEVELS = set(UnitLevel.values)
-SLA_KEYS = {"accept_hours", "resolve_days", "visit_days"}
-CATEGORY_KEYS = {"code", "name", "parent", "description", "start_level", "allow_anonymous", "sla", "routing", "fields", "active"}
+SLA_KEYS = {f"{phase}_{unit}" for phase in PHASES for unit in ("hours", "days")}
+URGENCIES = set(Urgency.values) - {Urgency.NORMAL}  # normal is the plain ``sla`` table
+CATEGORY_KEYS = {
+    "code", "name", "parent", "description", "start_level", "allow_anonymous", "sla", "sla_by_urgency", "sla_by_level",
+    "auto_escalate", "escalate_after_hours", "routing", "fields", "active",
+}
 
 
 @dataclass
@@ -79,15 +86,24 @@ def _check_category(cat: dict, where: str, kinds: dict, seen: dict) -> None:
                 raise ConfigError(_("%(where)s.%(key)s is required for a top-level category") % {"where": where, "key": key})
     if "start_level" in cat and cat["start_level"] not in LEVELS:
         raise ConfigError(_("%(where)s.start_level must be village, township or county") % {"where": where})
-    sla = cat.get("sla", {})
-    for key, value in sla.items():
-        if key not in SLA_KEYS:
-            raise ConfigError(_("%(where)s.sla.%(key)s: unknown key") % {"where": where, "key": key})
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ConfigError(_("%(where)s.sla.%(key)s must be a positive whole number") % {"where": where, "key": key})
-    if parent is None and set(sla) != SLA_KEYS:
-        missing = sorted(SLA_KEYS - set(sla))[0]
-        raise ConfigError(_("%(where)s.sla.%(key)s is required") % {"where": where, "key": missing})
+    sla = _check_limits(cat.get("sla", {}), f"{where}.sla")
+    if parent is None:
+        for phase in PHASES:
+            if phase not in sla:
+                raise ConfigError(_("%(where)s.sla.%(key)s is required") % {"where": where, "key": f"{phase}_days" if phase != "accept" else "accept_hours"})
+    for table, allowed in (("sla_by_urgency", URGENCIES), ("sla_by_level", LEVELS)):
+        value = cat.get(table, {})
+        if not isinstance(value, dict):
+            raise ConfigError(_("%(where)s.%(key)s must be a table") % {"where": where, "key": table})
+        for name, limits in value.items():
+            if name not in allowed:
+                raise ConfigError(_("%(where)s.%(key)s: unknown key") % {"where": where, "key": f"{table}.{name}"})
+            _check_limits(limits, f"{where}.{table}.{name}")
+    if not isinstance(cat.get("auto_escalate", False), bool):
+        raise ConfigError(_("%(where)s.auto_escalate must be true or false") % {"where": where})
+    after = cat.get("escalate_after_hours", 1)
+    if not isinstance(after, int) or isinstance(after, bool) or after <= 0:
+        raise ConfigError(_("%(where)s.escalate_after_hours must be a positive whole number") % {"where": where})
     for level, kind in cat.get("routing", {}).items():
         if level not in LEVELS:
             raise ConfigError(_("%(where)s.routing.%(key)s: unknown tier") % {"where": where, "key": level})
@@ -106,6 +122,42 @@ def _check_category(cat: dict, where: str, kinds: dict, seen: dict) -> None:
         names.add(spec["name"])
 
 
+def _check_limits(table: object, where: str) -> dict[str, list]:
+    """Validate one limits table; return it as ``{phase: [amount, "h" | "d"]}``."""
+    if not isinstance(table, dict):
+        raise ConfigError(_("%(where)s must be a table") % {"where": where})
+    out: dict[str, list] = {}
+    for key, value in table.items():
+        if key not in SLA_KEYS:
+            raise ConfigError(_("%(where)s.%(key)s: unknown key") % {"where": where, "key": key})
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(_("%(where)s.%(key)s must be a positive whole number") % {"where": where, "key": key})
+        phase, unit = key.rsplit("_", 1)
+        if phase in out:
+            raise ConfigError(_("%(where)s.%(key)s: give the limit in hours or in days, not both") % {"where": where, "key": key})
+        out[phase] = [value, unit[0]]
+    return out
+
+
+def _resolve_limits(cat: dict, inherited: dict | None) -> dict:
+    """The category's limit table with its parent's merged in, key by key."""
+    base = {**(inherited or {}).get("base", {}), **_check_limits(cat.get("sla", {}), "sla")}
+    table: dict = {"base": base, "urgency": {}, "level": {}}
+    for part, key in (("urgency", "sla_by_urgency"), ("level", "sla_by_level")):
+        names = set((inherited or {}).get(part, {})) | set(cat.get(key, {}))
+        for name in sorted(names):
+            table[part][name] = {**(inherited or {}).get(part, {}).get(name, {}), **_check_limits(cat.get(key, {}).get(name, {}), key)}
+    return table
+
+
+def _in_hours(limit: list) -> int:
+    return limit[0] if limit[1] == "h" else round(limit[0] * working_day_seconds() / 3600)
+
+
+def _in_days(limit: list) -> int:
+    return limit[0] if limit[1] == "d" else max(1, math.ceil(limit[0] * 3600 / working_day_seconds()))
+
+
 @transaction.atomic
 def apply_config(data: dict) -> LoadSummary:
     """Write a validated configuration: upsert unit kinds and categories by code."""
@@ -116,16 +168,21 @@ def apply_config(data: dict) -> LoadSummary:
     for order, cat in enumerate(data["categories"]):
         parent = by_code.get(cat["parent"]) if cat.get("parent") else None
         inherited = parent or None
-        sla = cat.get("sla", {})
+        sla = _resolve_limits(cat, inherited.sla if inherited else None)
+        base = sla["base"]
         defaults = {
             "name": cat["name"],
             "parent": parent,
             "description": cat.get("description", ""),
             "start_level": cat.get("start_level", inherited.start_level if inherited else UnitLevel.VILLAGE),
             "allow_anonymous": cat.get("allow_anonymous", inherited.allow_anonymous if inherited else False),
-            "accept_hours": sla.get("accept_hours", inherited.accept_hours if inherited else 24),
-            "resolve_days": sla.get("resolve_days", inherited.resolve_days if inherited else 5),
-            "visit_days": sla.get("visit_days", inherited.visit_days if inherited else 3),
+            # summary columns of the normal-urgency limits; computations use ``sla``
+            "accept_hours": _in_hours(base["accept"]),
+            "resolve_days": _in_days(base["resolve"]),
+            "visit_days": _in_days(base["visit"]),
+            "sla": sla,
+            "auto_escalate": cat.get("auto_escalate", inherited.auto_escalate if inherited else False),
+            "escalate_after_hours": cat.get("escalate_after_hours", inherited.escalate_after_hours if inherited else None),
             "fields": cat.get("fields", []),
             "routing": cat.get("routing", {}),
             "sort_order": order,

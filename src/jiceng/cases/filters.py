@@ -16,12 +16,11 @@ from django.utils import timezone
 from jiceng.areas.codes import subtree_prefix
 from jiceng.areas.models import subtree_q
 
+from .sla import overdue_q
 from .states import OPEN_STATES, State
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-# States in which the handling clock runs, so a past deadline means overdue.
-CLOCK_STATES = (State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED)
 
 
 @dataclass
@@ -74,7 +73,7 @@ def filter_cases(qs: QuerySet, f: CaseFilter, now: datetime | None = None) -> Qu
     if f.unit is not None:
         qs = qs.filter(unit_id=f.unit)
     if f.overdue:
-        qs = qs.filter(state__in=CLOCK_STATES, deadline__lt=now or timezone.now())
+        qs = qs.filter(overdue_q(now or timezone.now()))
     if f.created_after:
         qs = qs.filter(created_at__gte=f.created_after)
     if f.created_before:

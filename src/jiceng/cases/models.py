@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.areas.models import UnitLevel
 
-from .states import Action, Channel, Rating, State
+from .states import Action, Channel, Rating, State, Urgency
 from .workflow import SNAPSHOT_FIELDS, Snapshot
 
 
@@ -28,6 +28,11 @@ class Category(models.Model):
     accept_hours = models.PositiveIntegerField(_("hours to accept"), default=24)
     resolve_days = models.PositiveIntegerField(_("working days to resolve"), default=5)
     visit_days = models.PositiveIntegerField(_("working days to return-visit"), default=3)
+    # The full limit table (per urgency and tier, hours or days) with inheritance
+    # applied at load time; the three columns above are its normal-urgency base.
+    sla = models.JSONField(_("time limits"), default=dict, blank=True)
+    auto_escalate = models.BooleanField(_("escalate automatically when overdue"), default=False)
+    escalate_after_hours = models.PositiveIntegerField(_("working hours overdue before automatic escalation"), null=True, blank=True)
     fields = models.JSONField(_("fields"), default=list, blank=True)
     routing = models.JSONField(_("default routing by tier"), default=dict, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
@@ -114,6 +119,7 @@ class Case(models.Model):
     description = models.TextField(_("description"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     fields = models.JSONField(_("category fields"), default=dict, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_cases")
@@ -142,6 +148,7 @@ class Case(models.Model):
     pending_extension = models.DateTimeField(_("requested deadline"), null=True, blank=True)
     merged_into = models.CharField(_("merged into"), max_length=24, blank=True)
     resolved_level = models.CharField(_("resolved at tier"), max_length=12, choices=UnitLevel.choices, blank=True)
+    suspended_at = models.DateTimeField(_("suspended since"), null=True, blank=True)
 
     # --- bookkeeping for concurrency and the hash chain ---
     version = models.PositiveIntegerField(default=0)
@@ -156,6 +163,7 @@ class Case(models.Model):
             models.Index(fields=["unit", "state"], name="case_unit_state"),
             models.Index(fields=["category", "area"], name="case_category_area"),
             models.Index(fields=["deadline"], name="case_deadline"),
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),  # tick's scan
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -175,7 +183,15 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         from django.utils import timezone
 
-        return bool(self.deadline and self.state not in (State.RESOLVED, State.RATED, State.CLOSED, State.REFUSED, State.MERGED) and self.deadline < timezone.now())
+        from .sla import is_overdue
+
+        return is_overdue(self, timezone.now())
+
+    def due_status(self, now):
+        """Due time, working time left and due state (see sla.due_status)."""
+        from .sla import due_status
+
+        return due_status(self, now)
 
 
 class CaseEvent(models.Model):
@@ -233,3 +249,51 @@ class Attachment(models.Model):
     @property
     def storage_name(self) -> str:
         return f"{self.sha256[:2]}/{self.sha256}"
+
+
+class WorkdayOverride(models.Model):
+    """The administrator's holiday table for years chinese-calendar does not cover.
+
+    A row marks a day as a public holiday (``is_workday`` False) or as a
+    make-up working day on a weekend (调休, ``is_workday`` True). Days without a
+    row follow Monday to Friday. Years the package covers ignore this table.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    is_workday = models.BooleanField(_("working day"), default=False, help_text=_("Tick for a make-up working day (调休) on a weekend"))
+    name = models.CharField(_("name"), max_length=40, blank=True, help_text=_("e.g. Spring Festival"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday or make-up working day")
+        verbose_name_plural = _("holiday table")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
+class SlaMark(models.Model):
+    """That ``tick`` recorded one consequence for one deadline of a case.
+
+    The unique constraint makes each consequence happen once per deadline even
+    when two ``tick`` processes race: the marker is inserted in the same
+    transaction as the event, and the loser's insert fails.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due-soon reminder")
+        OVERDUE = "overdue", _("Overdue flag")
+        SUPERVISE = "supervise", _("Automatic supervision")
+        ESCALATE = "escalate", _("Automatic escalation")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sla_marks")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    deadline = models.DateTimeField()
+    at = models.DateTimeField()
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "deadline"], name="sla_mark_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.deadline}"

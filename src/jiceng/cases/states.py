@@ -46,12 +46,22 @@ class Action(models.TextChoices):
     DECIDE = "decide", _("Supervisor decision")  # 裁决
     CLOSE = "close", _("Close on ledger")  # 销号
     MERGE = "merge", _("Merge into original")  # 合并
+    REMIND = "remind", _("Due-soon reminder")  # 临期提醒 (system)
+    FLAG_OVERDUE = "flag_overdue", _("Overdue")  # 超期 (system)
 
 
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")  # 满意
     BASIC = "basic", _("Basically satisfied")  # 基本满意
     UNSATISFIED = "unsatisfied", _("Unsatisfied")  # 不满意
+
+
+class Urgency(models.TextChoices):
+    """How urgent a matter is; each category may set shorter limits per urgency."""
+
+    NORMAL = "normal", _("Normal")  # 一般
+    URGENT = "urgent", _("Urgent")  # 紧急
+    CRITICAL = "critical", _("Critical")  # 特急
 
 
 class Channel(models.TextChoices):

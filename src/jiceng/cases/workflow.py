@@ -22,6 +22,7 @@ from jiceng.accounts.models import Role
 from jiceng.areas.models import LEVEL_RANK, NEXT_LEVEL, UnitLevel
 
 from .errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from .sla import TIMED_STATES
 from .states import Action, Rating, State
 
 STAFF_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.GRID_WORKER})
@@ -67,6 +68,7 @@ class Snapshot:
     pending_extension: datetime | None = None
     merged_into: str = ""
     resolved_level: str = ""
+    suspended_at: datetime | None = None
 
     def replace(self, **changes: Any) -> "Snapshot":
         return dataclasses.replace(self, **changes)
@@ -99,6 +101,11 @@ def leader(a: Actor, s: Snapshot) -> bool:
     return _is_admin(a) or (a.role == Role.SUPERVISOR and a.in_scope)
 
 
+def system(a: Actor, s: Snapshot) -> bool:
+    """Only the system clock (``tick``), never a person."""
+    return a.user_id is None and a.role == Role.ADMIN
+
+
 def rater(a: Actor, s: Snapshot) -> bool:
     """The reporter rates, or staff record the rating from a return visit."""
     return (a.is_reporter and a.role == Role.RESIDENT) or dispatcher(a, s)
@@ -118,6 +125,8 @@ class Rule:
 _HANDLING = frozenset({State.HANDLING, State.SUSPENDED})
 _MERGEABLE = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED})
 _OPEN = frozenset(set(State) - {State.REFUSED, State.CLOSED, State.MERGED})
+# States with a running (or, when suspended, paused) clock, as the deadline module says.
+_TIMED = frozenset(State(s) for s in TIMED_STATES)
 
 RULES: dict[str, Rule] = {
     Action.ACCEPT: Rule(frozenset({State.SUBMITTED}), dispatcher, "dispatcher"),
@@ -140,6 +149,8 @@ RULES: dict[str, Rule] = {
     Action.DECIDE: Rule(frozenset({State.DISPUTED}), leader, "leader"),
     Action.CLOSE: Rule(frozenset({State.RATED}), _any(dispatcher, leader), "dispatcher"),
     Action.MERGE: Rule(_MERGEABLE, dispatcher, "dispatcher"),
+    Action.REMIND: Rule(_TIMED, system, "system"),
+    Action.FLAG_OVERDUE: Rule(_TIMED, system, "system"),
 }
 
 WHO_LABELS = {
@@ -147,6 +158,7 @@ WHO_LABELS = {
     "handler": gettext_noop("members of the handling unit"),
     "leader": gettext_noop("leaders or supervisors"),
     "rater": gettext_noop("the reporter or return-visit staff"),
+    "system": gettext_noop("the system clock"),
 }
 
 
@@ -191,6 +203,16 @@ def _need_datetime(params: dict, key: str, now: datetime, label: str) -> datetim
         raise InvalidInput(_("%(label)s must be a date and time") % {"label": label}, field=key)
     if value <= now:
         raise InvalidInput(_("%(label)s must be in the future") % {"label": label}, field=key)
+    return value
+
+
+def _system_datetime(params: dict, key: str) -> datetime | None:
+    """A deadline worked out by the caller from the SLA rules (sla.py), if any."""
+    value = params.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput(_("%(label)s must be a date and time") % {"label": key}, field=key)
     return value
 
 
@@ -254,8 +276,11 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
                 payload = {"attachments": attachments}
         case Action.SUSPEND:
             note = _need_text(params, "note", gettext_lazy("The reason for suspending"))
+            payload = {"since": now.isoformat()}  # the clock stops here
             to_state = State.SUSPENDED
         case Action.RESUME:
+            if (moved := _system_datetime(params, "deadline")) is not None:
+                payload = {"deadline": moved.isoformat()}  # moved by the paused working time
             to_state = State.HANDLING
         case Action.REQUEST_EXTENSION:
             note = _need_text(params, "note", gettext_lazy("The reason for the extension"))
@@ -271,6 +296,8 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
         case Action.ESCALATE:
             note = _need_text(params, "note", gettext_lazy("The reason for escalating"))
             payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": _need_int(params, "unit_id", gettext_lazy("The unit at the next level"))}
+            if (fresh := _system_datetime(params, "deadline")) is not None:
+                payload["deadline"] = fresh.isoformat()  # the limit of the next tier
             to_state = State.DISPATCHED
         case Action.SUPERVISE:
             note = _need_text(params, "note", gettext_lazy("The supervision instruction"))
@@ -308,6 +335,10 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
         case Action.MERGE:
             payload = {"into": _need_text(params, "into", gettext_lazy("The original case number"))}
             to_state = State.MERGED
+        case Action.REMIND | Action.FLAG_OVERDUE:
+            if s.deadline is None:
+                raise InvalidInput(_("The case has no deadline"), field="deadline")
+            payload = {"deadline": s.deadline.isoformat()}
     return str(to_state), payload, note
 
 
@@ -323,7 +354,7 @@ def _dt(value: str | None) -> datetime | None:
 def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = "", actor_id: int | None = None) -> Snapshot:
     """Fold one event into a snapshot. The only place events change state."""
     if action == Action.SUBMIT:
-        return Snapshot(state=State.SUBMITTED, level=payload["level"])
+        return Snapshot(state=State.SUBMITTED, level=payload["level"], deadline=_dt(payload.get("deadline")))
     changes: dict[str, Any] = {"state": to_state}
     match action:
         case Action.ACCEPT:
@@ -338,8 +369,16 @@ def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = ""
             changes.update(deadline=_dt(payload["deadline"]), pending_extension=None)
         case Action.REJECT_EXTENSION:
             changes["pending_extension"] = None
+        case Action.SUSPEND:
+            changes["suspended_at"] = _dt(payload.get("since"))
+        case Action.RESUME:
+            changes["suspended_at"] = None
+            if payload.get("deadline"):
+                changes["deadline"] = _dt(payload["deadline"])
         case Action.ESCALATE:
             changes.update(level=payload["level"], unit_id=payload["unit_id"], escalation_count=s.escalation_count + 1)
+            if payload.get("deadline"):
+                changes["deadline"] = _dt(payload["deadline"])
         case Action.SUPERVISE:
             changes["supervise_count"] = s.supervise_count + 1
         case Action.TAKE_OWNERSHIP:
@@ -349,12 +388,13 @@ def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = ""
         case Action.RATE:
             changes["rating"] = payload["rating"]
             if payload.get("reopened"):
-                changes["reopen_count"] = s.reopen_count + 1
+                # handled again: the case is no longer resolved at any tier
+                changes.update(reopen_count=s.reopen_count + 1, resolved_level="")
         case Action.WAIVE_RATING:
             changes["rating_waiver"] = note
         case Action.DECIDE:
             if payload["decision"] == "reopen":
-                changes["reopen_count"] = s.reopen_count + 1
+                changes.update(reopen_count=s.reopen_count + 1, resolved_level="")
         case Action.MERGE:
             changes["merged_into"] = payload["into"]
     return s.replace(**changes)

@@ -18,12 +18,12 @@ from django.db import connection, models, transaction
 from jiceng.accounts.models import Role, User
 from jiceng.accounts.scope import level_rank
 from jiceng.areas.models import NEXT_LEVEL, UnitLevel
-from jiceng.cases import chain, workflow
+from jiceng.cases import chain, sla, workflow
 from jiceng.cases.actions import submit_payload
 from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.numbering import allocate_number
-from jiceng.cases.sla import SHANGHAI, add_working_days
-from jiceng.cases.states import Action, Channel, Rating, State
+from jiceng.cases.sla import SHANGHAI
+from jiceng.cases.states import Action, Channel, Rating, State, Urgency
 
 from jiceng.triage.keys import index_cases
 
@@ -36,6 +36,9 @@ CHANNELS = {
     "yujing": [Channel.SENSOR], "gengdi": [Channel.PATROL], "xinfang": [Channel.VISIT, Channel.VIDEO, Channel.WEB, Channel.HOTLINE],
     "xuncha": [Channel.PATROL], "fanpin": [Channel.PATROL, Channel.VISIT],
 }
+URGENCIES = [Urgency.NORMAL, Urgency.URGENT, Urgency.CRITICAL]
+URGENCY_WEIGHTS = {"yujing": [50, 35, 15], "yinhuan": [70, 22, 8]}
+DEFAULT_URGENCY_WEIGHTS = [88, 10, 2]
 DEFAULT_CHANNELS = [Channel.HOTLINE, Channel.HOTLINE, Channel.WEB, Channel.WECHAT, Channel.PATROL, Channel.VISIT]
 FREQUENT_CALLERS = 18
 FREQUENT_SHARE = 0.04  # of non-anonymous cases
@@ -106,13 +109,19 @@ class _Index:
         return self.leader
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def _working_deadline(day: date, days: int) -> datetime:
-    return add_working_days(datetime(day.year, day.month, day.day, 12, tzinfo=SHANGHAI), days)
+    # Day limits depend only on the (working) day counting starts: cached, the demo computes many.
+    return sla.add_working_days(datetime.combine(day, sla.working_periods()[0][0], tzinfo=SHANGHAI), days)
 
 
-def _deadline(at: datetime, days: int) -> datetime:
-    return _working_deadline(at.astimezone(SHANGHAI).date(), days)
+def _deadline(category: Category, urgency: str, phase: str, level: str, at: datetime) -> datetime:
+    """The SLA deadline, as actions.py works it out for real cases."""
+    limit = sla.limit_for(category, urgency, phase, level)
+    if limit.unit == "d":
+        start = sla.next_working_instant(at).astimezone(SHANGHAI)
+        return _working_deadline(start.date(), limit.amount)
+    return limit.due(at)
 
 
 def _fields(leaf: _Leaf, rng: random.Random, at: datetime, extra: dict) -> dict:
@@ -149,9 +158,9 @@ def _resolve_fields(leaf: _Leaf, rng: random.Random) -> dict:
 class _Timeline:
     """Runs actions through the real state machine until ``now`` is reached."""
 
-    def __init__(self, number: str, level: str, created: datetime, now: datetime, creator: User | None, payload: dict) -> None:
+    def __init__(self, number: str, created: datetime, now: datetime, creator: User | None, payload: dict) -> None:
         self.number, self.now = number, now
-        self.snapshot = workflow.Snapshot(state=State.SUBMITTED, level=level)
+        self.snapshot = workflow.apply(workflow.Snapshot(), Action.SUBMIT, State.SUBMITTED, payload)
         self.events: list[dict] = []
         self.at = created
         self._record(Action.SUBMIT, "", State.SUBMITTED, creator.pk if creator else None, None, "", payload)
@@ -165,13 +174,19 @@ class _Timeline:
                             "at": self.at, "unit_id": unit_id, "note": note, "payload": payload, "prev_hash": prev,
                             "hash": chain.link_hash(prev, content)})
 
-    def step(self, after: timedelta, action: str, who: _Person, params: dict | None = None) -> bool:
-        """Do ``action`` ``after`` the previous event; False once past ``now``."""
+    def step(self, after: timedelta, action: str, who: _Person, params: dict | Callable[[datetime, workflow.Snapshot], dict] | None = None) -> bool:
+        """Do ``action`` ``after`` the previous event; False once past ``now``.
+
+        ``params`` may be a function of the event time and snapshot, for
+        deadlines the SLA rules compute at that moment.
+        """
         at = self.at + after
         if at > self.now:
             return False
         self.at = at
         before = self.snapshot
+        if callable(params):
+            params = params(at, before)
         to_state, payload, note = workflow.plan(before, action, params or {}, who.actor, at)
         self.snapshot = workflow.apply(before, action, to_state, payload, note)
         self._record(action, before.state, to_state, who.user.pk, self.snapshot.unit_id, note, payload)
@@ -182,7 +197,7 @@ def _hours(rng: random.Random, low: float, high: float) -> timedelta:
     return timedelta(hours=rng.uniform(low, high))
 
 
-def _story(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Random, reporter_user: User | None) -> None:
+def _story(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Random, reporter_user: User | None, urgency: str) -> None:
     """One plausible path through the loop; stops silently when time runs out."""
     level = t.snapshot.level
     disp = ix.dispatcher(level, village)
@@ -192,7 +207,9 @@ def _story(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Rand
         return
     deadline_days = leaf.category.resolve_days
     accept_after = _hours(rng, 0.3, leaf.category.accept_hours * 1.3)
-    if not t.step(accept_after, Action.ACCEPT, disp, {"plan": "经协商，明确责任人和办理时限，按期办结并回访", "deadline": _deadline(t.at + accept_after, deadline_days)}):
+    cat = leaf.category
+    if not t.step(accept_after, Action.ACCEPT, disp, lambda at, s: {"plan": "经协商，明确责任人和办理时限，按期办结并回访",
+                                                                    "deadline": _deadline(cat, urgency, "resolve", s.level, at)}):
         return
     unit = ix.unit_for(leaf, village, level)
     if unit is None:
@@ -213,7 +230,8 @@ def _story(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Rand
         up = ix.unit_for(leaf, village, nxt)
         if up is None:
             break
-        if not t.step(_hours(rng, 4, 72), Action.ESCALATE, handler, {"note": "本级难以化解，申请上级协调处理", "unit_id": up.pk}):
+        if not t.step(_hours(rng, 4, 72), Action.ESCALATE, handler, lambda at, s, up=up, nxt=nxt: {
+                "note": "本级难以化解，申请上级协调处理", "unit_id": up.pk, "deadline": _deadline(cat, urgency, "resolve", nxt, at)}):
             return
         handler = ix.handler(up)
         disp = ix.dispatcher(nxt, village)
@@ -224,7 +242,7 @@ def _story(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Rand
     if rng.random() < 0.06:
         if not t.step(_hours(rng, 2, 24), Action.SUSPEND, handler, {"note": "等待反映人补充材料"}):
             return
-        if not t.step(_hours(rng, 24, 96), Action.RESUME, handler):
+        if not t.step(_hours(rng, 24, 96), Action.RESUME, handler, lambda at, s: {"deadline": sla.resumed_deadline(s.deadline, s.suspended_at, at)}):
             return
     if rng.random() < 0.05 and t.snapshot.deadline:
         wanted = t.snapshot.deadline + timedelta(days=rng.randint(3, 10))
@@ -368,6 +386,7 @@ def _one_case(ix: _Index, rng: random.Random, number: str, created: datetime, no
         if leaf.category.code == "yujing-campus":
             extra["school"] = rng.choice(names.SCHOOLS)
     title, description = render(top, rng, village.name, extra, leaf=leaf.category.code)
+    urgency = rng.choices(URGENCIES, URGENCY_WEIGHTS.get(top, DEFAULT_URGENCY_WEIGHTS))[0]
     fields = _fields(leaf, rng, created, extra)
     anonymous = channel == Channel.SENSOR or (leaf.category.allow_anonymous and rng.random() < 0.05)
     reporter_user = rng.choice(ix.residents) if (not anonymous and rng.random() < 0.01) else None
@@ -387,15 +406,16 @@ def _one_case(ix: _Index, rng: random.Random, number: str, created: datetime, no
         address=f"{village.name}{rng.randint(1, 60)}号", channel=channel, fields=fields, anonymous=anonymous, reporter=reporter_user,
         reporter_name="" if anonymous else name,
         reporter_phone="" if anonymous else tel, source_ref=extra.get("device_id", ""), created_by=creator,
-        created_at=created, level=leaf.category.start_level,
+        created_at=created, level=leaf.category.start_level, urgency=urgency,
+        deadline=_deadline(leaf.category, urgency, "accept", leaf.category.start_level, created),
     )
-    t = _Timeline(number, leaf.category.start_level, created, now, creator, submit_payload(case))
+    t = _Timeline(number, created, now, creator, submit_payload(case))
     if recent and rng.random() < 0.02:
         disp = ix.dispatcher(case.level, village.code)
         # a duplicate of a recent matter, merged into it by the dispatcher
         t.step(_hours(rng, 0.5, 12), Action.MERGE, disp, {"into": rng.choice(recent[-50:])})
     else:
-        _story(t, ix, leaf, village.code, rng, reporter_user)
+        _story(t, ix, leaf, village.code, rng, reporter_user, urgency)
     s = t.snapshot
     for name in workflow.SNAPSHOT_FIELDS:
         setattr(case, name, getattr(s, name))

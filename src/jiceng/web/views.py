@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts.models import Role
 from jiceng.accounts.scope import actor_for, log_personal_data_access, needs_personal_data, visible_cases
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Grid, Unit, UnitLevel, subtree_q
-from jiceng.cases import workflow
+from jiceng.cases import sla, workflow
 from jiceng.cases.actions import Upload, do_case_action, do_submit
 from jiceng.cases.errors import CaseError
 from jiceng.cases.filters import PAGE_SIZE, CaseFilter, filter_cases, page_of
 from jiceng.cases.models import Case, Category
+from jiceng.cases.reports import resolution_levels
 from jiceng.cases.routing import suggest_unit
-from jiceng.cases.states import OPEN_STATES, Action, Channel, Rating, State
+from jiceng.cases.states import OPEN_STATES, Action, Channel, Rating, State, Urgency
 from jiceng.people.masking import person_fields
 
 from .forms import ACTION_FIELDS
@@ -35,11 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
     cases = visible_cases(request.user)
     by_state = dict(cases.values_list("state").annotate(n=Count("id")).order_by())
     now = timezone.now()
-    overdue = cases.filter(state__in=[State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED], deadline__lt=now).count()
+    overdue = cases.filter(sla.overdue_q(now)).count()
     unit_ids = list(request.user.units.values_list("id", flat=True))
-    queue = cases.filter(unit_id__in=unit_ids, state__in=[State.DISPATCHED, State.HANDLING, State.SUSPENDED]).select_related("category", "unit")[:20]
+    queue = list(cases.filter(unit_id__in=unit_ids, state__in=[State.DISPATCHED, State.HANDLING, State.SUSPENDED]).select_related("category", "unit")[:20])
+    for c in queue:
+        c.due = sla.due_status(c, now)
     states = [(s, s.label, by_state.get(s.value, 0)) for s in State]
-    return render(request, "web/home.html", {"states": states, "total": sum(by_state.values()), "overdue": overdue, "queue": queue})
+    return render(request, "web/home.html", {"states": states, "total": sum(by_state.values()), "overdue": overdue, "queue": queue,
+                                             "levels": resolution_levels(cases)})
 
 
 @login_required
@@ -47,9 +51,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     f = CaseFilter.from_params(request.GET)
     qs = filter_cases(visible_cases(request.user).select_related("category", "unit", "area"), f)
     page, next_before = page_of(qs, PAGE_SIZE)
+    now = timezone.now()
+    for c in page:
+        c.due = sla.due_status(c, now)
     return render(request, "web/case_list.html", {
         "cases": page, "next_before": next_before, "params": urlencode(f.as_query()), "states": State.choices,
-        "categories": Category.objects.filter(parent__isnull=True), "state": f.state, "category": f.category, "q": f.q, "now": timezone.now(),
+        "categories": Category.objects.filter(parent__isnull=True), "state": f.state, "category": f.category, "q": f.q, "now": now,
     })
 
 
@@ -101,7 +108,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         log_personal_data_access(request.user, case)
     events = case.events.select_related("actor", "unit").order_by("seq")
     return render(request, "web/case_detail.html", {
-        "case": case, "events": events, "person": _personal(case, reveal), "can_reveal": needs_personal_data(request.user, case) and not reveal,
+        "case": case, "due": sla.due_status(case, timezone.now()), "events": events, "person": _personal(case, reveal), "can_reveal": needs_personal_data(request.user, case) and not reveal,
         "forms": _action_forms(case, request.user), "attachments": case.attachments.all(),
         "duplicates": visible_cases(request.user).filter(merged_into=case.number).only("number", "title"),
         "field_labels": {s["name"]: s["label"] for s in case.category.field_specs()},
@@ -138,7 +145,7 @@ def _submit_areas(user) -> list[Area]:
 def case_new(request: HttpRequest) -> HttpResponse:
     leaves = Category.objects.filter(children__isnull=True, active=True).select_related("parent")
     areas = _submit_areas(request.user)
-    ctx: dict = {"leaves": leaves, "areas": areas, "channels": Channel.choices, "values": request.POST.dict(),
+    ctx: dict = {"leaves": leaves, "areas": areas, "channels": Channel.choices, "urgencies": Urgency.choices, "values": request.POST.dict(),
                  "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex}
     if request.method == "POST":
         post = request.POST
@@ -154,7 +161,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             uploads = [Upload(f.name, f.read(), f.content_type or "application/octet-stream") for f in request.FILES.getlist("files")]
             case, _created = do_submit(
                 user=request.user, category=category, area=area, grid=grid, title=post.get("title", ""), description=post.get("description", ""),
-                address=post.get("address", ""), channel=post.get("channel") or Channel.WEB, fields=fields, anonymous=post.get("anonymous") == "on",
+                address=post.get("address", ""), channel=post.get("channel") or Channel.WEB, urgency=post.get("urgency") or Urgency.NORMAL, fields=fields, anonymous=post.get("anonymous") == "on",
                 reporter_name=post.get("reporter_name", ""), reporter_phone=post.get("reporter_phone", ""),
                 reporter_id_number=post.get("reporter_id_number", ""), idempotency_key=post.get("idempotency_key") or None, uploads=uploads,
             )

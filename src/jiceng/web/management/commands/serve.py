@@ -1,3 +1,5 @@
+import threading
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -10,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--tick-every", type=float, default=0, metavar="SECONDS",
+                            help="also run `tick` in a background thread every SECONDS (0: off; use cron or a timer instead)")
 
     def handle(self, *args, **o):
         from waitress import serve
@@ -17,5 +21,13 @@ class Command(BaseCommand):
         from jiceng.wsgi import application
 
         call_command("migrate", interactive=False, verbosity=0)
+        if o["tick_every"] > 0:
+            from jiceng.cases.tick import tick_forever
+
+            # Daemon thread: it dies with the server. Running tick from cron as
+            # well is harmless, each consequence is recorded once.
+            stop = threading.Event()
+            threading.Thread(target=tick_forever, args=(o["tick_every"], stop), name="jiceng-tick", daemon=True).start()
+            self.stdout.write(f"tick 每 {o['tick_every']:g} 秒运行一次")
         self.stdout.write(f"jiceng 已启动：http://{o['host']}:{o['port']}/  （数据目录 {settings.DATA_DIR}，Ctrl+C 退出）")
         serve(application, host=o["host"], port=o["port"], threads=o["threads"])

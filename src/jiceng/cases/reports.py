@@ -1,6 +1,8 @@
-"""Report figures over a scoped set of cases (dashboard, API, weekly reports)."""
+"""Small reports over cases for dashboards and exports."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from datetime import datetime
 
@@ -9,9 +11,34 @@ from django.utils import timezone
 
 from jiceng.areas.models import UnitLevel
 
-from .filters import CLOCK_STATES
 from .models import Category
+from .sla import overdue_q
 from .states import OPEN_STATES, Rating, State
+
+
+@dataclass(frozen=True)
+class LevelShare:
+    level: str
+    label: str
+    count: int
+    share: float  # 0..1 of the resolved cases
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+def resolution_levels(cases: QuerySet) -> list[LevelShare]:
+    """How many of ``cases`` were finally resolved in the village, the township and the county.
+
+    小事不出村、大事不出乡镇、难事不出县: a case counts at the tier of its last
+    resolution (``resolved_level``); cases not (or no longer) resolved are left out.
+    """
+    counts = dict(cases.exclude(resolved_level="").order_by().values_list("resolved_level").annotate(n=Count("id")))
+    total = sum(counts.values())
+    return [LevelShare(level.value, str(level.label), counts.get(level.value, 0), counts.get(level.value, 0) / total if total else 0.0)
+            for level in (UnitLevel.VILLAGE, UnitLevel.TOWNSHIP, UnitLevel.COUNTY)]
+
 
 SATISFIED = (Rating.SATISFIED, Rating.BASIC)
 
@@ -30,18 +57,17 @@ def summary(cases: QuerySet, now: datetime | None = None) -> dict:
         top[key] = top.get(key, 0) + n
     names = dict(Category.objects.filter(pk__in=top).values_list("pk", "code"))
     labels = dict(Category.objects.filter(pk__in=top).values_list("pk", "name"))
-    levels = dict(cases.exclude(resolved_level="").values_list("resolved_level").annotate(n=Count("id")).order_by())
     ratings = dict(cases.exclude(rating="").values_list("rating").annotate(n=Count("id")).order_by())
     rated = sum(ratings.values())
     return {
         "total": sum(by_state.values()),
         "open": sum(n for s, n in by_state.items() if s in OPEN_STATES),
-        "overdue": cases.filter(state__in=CLOCK_STATES, deadline__lt=now).count(),
+        "overdue": cases.filter(overdue_q(now)).count(),
         "by_state": [{"key": s.value, "label": str(s.label), "count": by_state.get(s.value, 0)} for s in State],
         "by_category": sorted(
             ({"key": names[k], "label": labels[k], "count": n} for k, n in top.items()), key=lambda r: (-r["count"], r["key"])
         ),
-        "resolved_at_level": [{"key": lv.value, "label": str(lv.label), "count": levels.get(lv.value, 0)} for lv in UnitLevel],
+        "resolved_at_level": [{"key": r.level, "label": r.label, "count": r.count} for r in resolution_levels(cases)],
         "ratings": [{"key": r.value, "label": str(r.label), "count": ratings.get(r.value, 0)} for r in Rating],
         "satisfaction_rate": round(sum(ratings.get(r, 0) for r in SATISFIED) / rated, 4) if rated else None,
     }

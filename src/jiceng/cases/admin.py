@@ -1,0 +1,23 @@
+"""Admin for the holiday table (years chinese-calendar does not cover)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from . import sla
+from .models import WorkdayOverride
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    list_display = ("day", "name", "is_workday")
+    list_filter = ("is_workday",)
+    date_hierarchy = "day"
+    search_fields = ("name",)
+
+    def changelist_view(self, request, extra_context=None):
+        # The administrator who keeps the table is the one who must see the gap.
+        if warning := sla.coverage_warning(timezone.localdate()):
+            messages.warning(request, warning)
+        return super().changelist_view(request, extra_context)
