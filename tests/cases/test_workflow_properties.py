@@ -19,7 +19,8 @@ S = State
 LEGAL_EDGES = {
     ("accept", S.SUBMITTED, S.ACCEPTED), ("refuse", S.SUBMITTED, S.REFUSED), ("dispatch", S.ACCEPTED, S.DISPATCHED),
     ("return", S.DISPATCHED, S.ACCEPTED), ("return", S.HANDLING, S.ACCEPTED), ("claim", S.DISPATCHED, S.HANDLING),
-    ("note", S.HANDLING, S.HANDLING), ("note", S.SUSPENDED, S.SUSPENDED), ("suspend", S.HANDLING, S.SUSPENDED),
+    ("note", S.HANDLING, S.HANDLING), ("note", S.SUSPENDED, S.SUSPENDED),
+    ("note", S.SUBMITTED, S.SUBMITTED), ("note", S.ACCEPTED, S.ACCEPTED), ("note", S.DISPATCHED, S.DISPATCHED), ("suspend", S.HANDLING, S.SUSPENDED),
     ("resume", S.SUSPENDED, S.HANDLING), ("escalate", S.ACCEPTED, S.DISPATCHED), ("escalate", S.DISPATCHED, S.DISPATCHED),
     ("escalate", S.HANDLING, S.DISPATCHED), ("resolve", S.HANDLING, S.RESOLVED), ("rate", S.RESOLVED, S.RATED),
     ("rate", S.RESOLVED, S.HANDLING), ("rate", S.RESOLVED, S.DISPUTED), ("waive_rating", S.RESOLVED, S.RATED),

@@ -73,6 +73,16 @@ def test_a_link_is_a_note_in_the_history_when_the_case_is_being_handled(world):
     assert note.action == "note" and first.number in note.note and note.actor_id == staff.pk
 
 
+def test_a_link_at_intake_is_a_note_by_the_dispatcher(world):
+    from jiceng.triage.repeats import do_link_repeat
+
+    first, new = _pair(world)  # both still submitted: nobody handles them yet
+    staff = village_staff(world, new.area_id)
+    do_link_repeat(new, first, staff)
+    note = new.events.order_by("-seq").first()
+    assert note.action == "note" and first.number in note.note and note.to_state == "submitted"
+
+
 def test_a_grid_worker_may_not_link(world):
     from jiceng.cases.errors import NotPermitted
     from jiceng.triage.repeats import do_link_repeat

@@ -111,6 +111,15 @@ def rater(a: Actor, s: Snapshot) -> bool:
     return (a.is_reporter and a.role == Role.RESIDENT) or dispatcher(a, s)
 
 
+def note_taker(a: Actor, s: Snapshot) -> bool:
+    """Who holds the case: the dispatcher before it is signed for, the handler after.
+
+    Lets a dispatcher record, e.g., that a new case repeats another one before
+    anyone handles it, without letting them write into a unit's handling record.
+    """
+    return handler(a, s) if s.state in _HANDLING else dispatcher(a, s)
+
+
 def _any(*preds: Callable[[Actor, Snapshot], bool]) -> Callable[[Actor, Snapshot], bool]:
     return lambda a, s: any(p(a, s) for p in preds)
 
@@ -123,6 +132,7 @@ class Rule:
 
 
 _HANDLING = frozenset({State.HANDLING, State.SUSPENDED})
+_BEFORE_HANDLING = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED})
 _MERGEABLE = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED})
 _OPEN = frozenset(set(State) - {State.REFUSED, State.CLOSED, State.MERGED})
 # States with a running (or, when suspended, paused) clock, as the deadline module says.
@@ -134,7 +144,7 @@ RULES: dict[str, Rule] = {
     Action.DISPATCH: Rule(frozenset({State.ACCEPTED}), dispatcher, "dispatcher"),
     Action.RETURN: Rule(frozenset({State.DISPATCHED, State.HANDLING}), handler, "handler"),
     Action.CLAIM: Rule(frozenset({State.DISPATCHED}), handler, "handler"),
-    Action.NOTE: Rule(_HANDLING, _any(handler, leader), "handler"),
+    Action.NOTE: Rule(_HANDLING | _BEFORE_HANDLING, _any(note_taker, leader), "note_taker"),
     Action.SUSPEND: Rule(frozenset({State.HANDLING}), handler, "handler"),
     Action.RESUME: Rule(frozenset({State.SUSPENDED}), handler, "handler"),
     Action.REQUEST_EXTENSION: Rule(_HANDLING, handler, "handler"),
@@ -158,6 +168,7 @@ WHO_LABELS = {
     "handler": gettext_noop("members of the handling unit"),
     "leader": gettext_noop("leaders or supervisors"),
     "rater": gettext_noop("the reporter or return-visit staff"),
+    "note_taker": gettext_noop("staff who hold the case now (the dispatcher, then the handling unit)"),
     "system": gettext_noop("the system clock"),
 }
 

@@ -225,9 +225,9 @@ def do_link_repeat(case: Case | str, original: Case | str, user: User, *, note: 
     Recorded as a CaseLink (who, when) and, in the same transaction, as a
     progress note through ``do_case_action`` on the first of the two cases
     whose state and the user's role allow a note, so it is in the audited,
-    hash-chained history. (The state machine allows notes only while a case is
-    being handled; a repeat linked at intake before either case is handled is
-    recorded by the link alone.)
+    hash-chained history. (Before a case is signed for, its dispatcher may
+    note on it; afterwards its handler. The other case is tried when the
+    user may not note on the first.)
     """
     now = now or timezone.now()
     visible = visible_cases(user)
