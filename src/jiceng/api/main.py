@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from jiceng.insurance.api import router as insurance_router
 
-from . import cases, errors, public, registry, reports
+from . import cases, errors, public, registry, reports, triage
 from .auth import AUTH
 
 DESCRIPTION = """
@@ -26,4 +26,5 @@ api.add_router("/v1/cases", cases.router)
 api.add_router("/v1/reports", reports.router)
 api.add_router("/v1/public", public.router)
 api.add_router("/v1/insurance", insurance_router)
+api.add_router("/v1", triage.router)
 api.add_router("/v1", registry.router)
