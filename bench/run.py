@@ -4,7 +4,9 @@ Measures, on a fresh SQLite database in a temporary data directory:
 - demo generation throughput (`jiceng seed-demo`), cases per second;
 - `jiceng verify` throughput (hash chain + replay), cases per second;
 - one workflow action through `do_case_action`, median latency;
-- the scoped case list query for a township, median latency.
+- the scoped case list query for a township, median latency;
+- the same list through the REST API (in-process client, JSON included);
+- the first `jiceng tick` over the whole ledger.
 
 Usage: python bench/run.py [--cases N] [--database-url URL]
 """
@@ -42,6 +44,9 @@ def main() -> None:
     t0 = time.perf_counter()
     subprocess.run([*jiceng, "verify"], check=True, stdout=subprocess.DEVNULL)
     verify_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    tick_out = subprocess.run([*jiceng, "tick"], check=True, capture_output=True, text=True).stdout.strip().splitlines()
+    tick_s = time.perf_counter() - t0
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
     import django
@@ -67,11 +72,22 @@ def main() -> None:
         t = time.perf_counter()
         list(visible_cases(tz).filter(state__in=["dispatched", "handling"]).order_by("-pk")[:50])
         lists.append(time.perf_counter() - t)
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(tz)
+    api_lists = []
+    for _ in range(30):
+        t = time.perf_counter()
+        assert client.get("/api/v1/cases?state=open&limit=50").status_code == 200
+        api_lists.append(time.perf_counter() - t)
     rows = [
         ("seed-demo", f"{args.cases:,} cases", f"{seed_s:.1f} s", f"{args.cases / seed_s:,.0f} cases/s"),
         ("verify (chain + replay)", f"{args.cases:,} cases", f"{verify_s:.1f} s", f"{args.cases / verify_s:,.0f} cases/s"),
         ("do_case_action(note)", f"{len(notes)} actions", f"median {statistics.median(notes) * 1000:.1f} ms", f"p95 {sorted(notes)[int(len(notes) * .95) - 1] * 1000:.1f} ms"),
         ("township case list, first page", "30 runs", f"median {statistics.median(lists) * 1000:.1f} ms", f"max {max(lists) * 1000:.1f} ms"),
+        ("REST API GET /api/v1/cases?state=open (township, 50 rows)", "30 runs", f"median {statistics.median(api_lists) * 1000:.1f} ms", f"max {max(api_lists) * 1000:.1f} ms"),
+        ("jiceng tick, first run", f"{args.cases:,} cases", f"{tick_s:.1f} s", (tick_out[-1] if tick_out else "")[:80]),
     ]
     header = f"## {date.today()} · {connection.vendor} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}\n\n"
     table = "| benchmark | size | time | rate |\n|---|---|---|---|\n" + "".join(f"| {a} | {b} | {c} | {d} |\n" for a, b, c, d in rows)

@@ -112,7 +112,7 @@ def _when(t: datetime) -> str:
 def _action_for(case: Case, kind: str, now: datetime) -> tuple[str, dict]:
     if kind == Kind.DUE_SOON:
         status = sla.due_status(case, now)
-        return Action.REMIND, {"note": _("Due soon: %(left)s of working time left, due %(due)s") % {"left": status.left_text, "due": _when(case.deadline)}}
+        return Action.REMIND, {"note": _("Due soon: due %(due)s; in working time, %(left)s") % {"left": status.left_text, "due": _when(case.deadline)}}
     if kind == Kind.OVERDUE:
         return Action.FLAG_OVERDUE, {"note": _("Overdue: the deadline was %(due)s") % {"due": _when(case.deadline)}}
     if kind == Kind.SUPERVISE:
