@@ -20,6 +20,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def keep_db_connection():
+    """Like Django's test client: requests must not close the test's connection (PostgreSQL would lose the test transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def admin_key(world):
     return do_create_api_key("fuzzer", role="admin")[1]
 
@@ -35,6 +48,6 @@ schema = _load_schema()
 
 @schema.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_no_operation_fails_on_the_server_or_breaks_its_schema(case, world, admin_key):
+def test_no_operation_fails_on_the_server_or_breaks_its_schema(case, world, admin_key, keep_db_connection):
     case.call_and_validate(headers={"Authorization": f"Bearer {admin_key}", "Host": "localhost"},
                            checks=[not_a_server_error, response_schema_conformance])
