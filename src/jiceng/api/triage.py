@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema, Status
+from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
 from jiceng.cases.errors import NotPermitted
@@ -130,7 +130,8 @@ class CallerOut(Schema):
 
 
 @router.get("/triage/frequent-callers", response={200: list[CallerOut], **ERRORS}, summary="Reporters with many cases in a period")
-def list_frequent_callers(request: HttpRequest, min_cases: int | None = None, period_days: int | None = None, reveal: bool = False):
+def list_frequent_callers(request: HttpRequest, min_cases: int | None = Query(None, ge=0, le=100_000),
+                          period_days: int | None = Query(None, ge=1, le=3660), reveal: bool = False):
     if not is_staff(request.user):
         raise NotPermitted(_("The frequent-caller list is for staff only."))
     callers = frequent_callers(request.user, min_cases=min_cases, period_days=period_days, reveal=reveal)
