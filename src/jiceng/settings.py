@@ -135,7 +135,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
 # Anonymous submissions through the public API and Open311, per client address.
 PUBLIC_SUBMIT_RATE = os.environ.get("JICENG_PUBLIC_SUBMIT_RATE", "20/h")
-RATELIMIT_VIEW = "jiceng.api.errors.rate_limited_view"
 
 # Deadlines (docs/sla-and-escalation.md): working periods of a working day in
 # Asia/Shanghai, the share of a limit left at which a case is due soon (临期),

@@ -65,7 +65,7 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]):
     return {"items": [serialize.case_summary(c) for c in items], "next_before": next_before}
 
 
-def _lookup_submission(payload: CaseIn | Any) -> dict:
+def lookup_submission(payload: CaseIn | Any) -> dict:
     category = Category.objects.filter(code=payload.category, active=True, children__isnull=True).first()
     if category is None:
         raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": payload.category}, field="category")
@@ -83,7 +83,7 @@ def _lookup_submission(payload: CaseIn | Any) -> dict:
 @router.post("", response={200: CaseOut, 201: CaseOut, **ERRORS}, summary="Submit a case (点单)",
              description="With an `Idempotency-Key` header a retried request returns the original case with status 200.")
 def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
-    refs = _lookup_submission(payload)
+    refs = lookup_submission(payload)
     case, created = do_submit(
         user=request.user, title=payload.title, description=payload.description, address=payload.address,
         channel=payload.channel, urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,

@@ -85,9 +85,3 @@ def install(api: NinjaAPI) -> None:
     def http_error(request, exc: HttpError):
         return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
 
-
-def rate_limited_view(request, exception):
-    """Used by django-ratelimit's middleware hook; the API raises RateLimited itself."""
-    from django.http import JsonResponse
-
-    return JsonResponse(RateLimited(_("Too many requests; try again later")).as_dict(), status=429)

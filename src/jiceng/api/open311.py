@@ -36,6 +36,8 @@ from .keys import find_api_key
 
 DEFAULT_WINDOW = timedelta(days=90)  # the spec's default when no dates are given
 MAX_RESULTS = 1000
+# GeoReport has two statuses: a case is "closed" for a 311 client once it is resolved.
+OPEN311_OPEN_STATES = frozenset(OPEN_STATES - {State.RESOLVED, State.RATED})
 DATATYPES = {"text": "string", "integer": "number", "number": "number", "date": "datetime", "choice": "singlevaluelist",
              "boolean": "singlevaluelist", "list": "text"}
 
@@ -135,9 +137,8 @@ def _status_notes(case: Case) -> str:
 
 
 def _request(case: Case, *, with_description: bool) -> dict:
-    open_ = case.state in OPEN_STATES and case.state not in (State.RESOLVED, State.RATED)
     return {
-        "service_request_id": case.number, "status": "open" if open_ else "closed", "status_notes": _status_notes(case),
+        "service_request_id": case.number, "status": "open" if case.state in OPEN311_OPEN_STATES else "closed", "status_notes": _status_notes(case),
         "service_name": case.category.name, "service_code": case.category.code,
         "description": case.description if with_description else "", "agency_responsible": case.unit.name if case.unit_id else "",
         "service_notice": "", "requested_datetime": w3c(case.created_at), "updated_datetime": w3c(case.updated_at),
@@ -229,11 +230,10 @@ def _query(request: HttpRequest, key) -> list[dict]:
         statuses = {s.strip() for s in get.get("status", "").split(",") if s.strip()}
         if statuses - {"open", "closed"}:
             raise Open311Error(400, _("status must be open or closed"))
-        open_states = [s for s in OPEN_STATES if s not in (State.RESOLVED, State.RATED)]
         if statuses == {"open"}:
-            qs = qs.filter(state__in=open_states)
+            qs = qs.filter(state__in=OPEN311_OPEN_STATES)
         elif statuses == {"closed"}:
-            qs = qs.exclude(state__in=open_states)
+            qs = qs.exclude(state__in=OPEN311_OPEN_STATES)
     return [_request(c, with_description=key is not None) for c in qs.order_by("-created_at")[:MAX_RESULTS]]
 
 

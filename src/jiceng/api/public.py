@@ -13,7 +13,7 @@ from jiceng.cases.models import Case
 from jiceng.cases.states import Channel
 
 from . import serialize
-from .cases import _lookup_submission
+from .cases import lookup_submission
 from .errors import NotFound, RateLimited
 from .schemas import ErrorOut, PublicCaseIn, TrackOut
 
@@ -38,7 +38,7 @@ def track_case(request: HttpRequest, number: str):
 def public_submit(request: HttpRequest, payload: PublicCaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     if is_ratelimited(request, group="public-submit", key=client_address, rate=settings.PUBLIC_SUBMIT_RATE, increment=True):
         raise RateLimited(_("Too many reports from your address; try again later"))
-    refs = _lookup_submission(payload)
+    refs = lookup_submission(payload)
     case, created = do_submit(
         user=None, title=payload.title, description=payload.description, address=payload.address, channel=Channel.API,
         fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,

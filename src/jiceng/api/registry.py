@@ -68,10 +68,10 @@ def list_units(request: HttpRequest, area: str | None = None, level: str | None 
     return [{"id": u.pk, "code": u.code, "name": u.name, "kind": u.kind_id, "level": u.level, "area": u.area_id} for u in qs[:MAX_ROWS]]
 
 
-def _category_out(c: Category) -> dict:
+def _category_out(c: Category, leaf: bool) -> dict:
     return {
         "code": c.code, "name": c.name, "parent": c.parent.code if c.parent_id else None, "description": c.description,
-        "start_level": c.start_level, "allow_anonymous": c.allow_anonymous, "leaf": not c.children.exists(),
+        "start_level": c.start_level, "allow_anonymous": c.allow_anonymous, "leaf": leaf,
         "fields": [
             {"name": s["name"], "label": s["label"], "type": s["type"], "required": bool(s.get("required")),
              "stage": s.get("stage", "submit"), "choices": s.get("choices")}
@@ -82,7 +82,8 @@ def _category_out(c: Category) -> dict:
 
 @router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="Case categories with their fields")
 def list_categories(request: HttpRequest):
-    return [_category_out(c) for c in Category.objects.filter(active=True).select_related("parent")]
+    parents = set(Category.objects.filter(parent__isnull=False).values_list("parent_id", flat=True))  # one query, not one per row
+    return [_category_out(c, c.pk not in parents) for c in Category.objects.filter(active=True).select_related("parent")]
 
 
 @router.get("/categories/{code}", response={200: CategoryOut, **ERRORS}, summary="One category")
@@ -90,4 +91,4 @@ def read_category(request: HttpRequest, code: str):
     c = Category.objects.filter(code=code).select_related("parent").first()
     if c is None:
         raise NotFound(_("No category has the code %(code)s") % {"code": code})
-    return _category_out(c)
+    return _category_out(c, not c.children.exists())
