@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from functools import wraps
+
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from ninja import Header, Router, Status
+from ninja.decorators import decorate_view
 
 from jiceng.cases.actions import do_submit
 from jiceng.cases.models import Case
@@ -33,8 +36,28 @@ def track_case(request: HttpRequest, number: str):
     return serialize.track_out(case)
 
 
-@router.post("/cases", response={200: TrackOut, 201: TrackOut, 400: ErrorOut, 429: ErrorOut},
-             summary="Report a matter without an account (rate limited per address)")
+def json_only(view):
+    """Refuse every body that is not ``application/json`` with 415, before it is parsed.
+
+    A browser may send ``text/plain``, form or multipart bodies cross-site
+    without a CORS preflight; a JSON content type it cannot send without one.
+    So a foreign page cannot make its visitors file reports.
+    """
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs):
+        if request.content_type != "application/json":
+            body = {"code": "unsupported_media_type", "message": _("Send the report as JSON (Content-Type: application/json)"),
+                    "field": "Content-Type"}
+            return JsonResponse(body, status=415, json_dumps_params={"ensure_ascii": False})
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@router.post("/cases", response={200: TrackOut, 201: TrackOut, 400: ErrorOut, 415: ErrorOut, 429: ErrorOut},
+             summary="Report a matter without an account (JSON only; rate limited per address)")
+@decorate_view(json_only)
 def public_submit(request: HttpRequest, payload: PublicCaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     if is_ratelimited(request, group="public-submit", key=client_address, rate=settings.PUBLIC_SUBMIT_RATE, increment=True):
         raise RateLimited(_("Too many reports from your address; try again later"))

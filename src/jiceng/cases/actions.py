@@ -73,16 +73,32 @@ def _append_event(
 # --- attachments ----------------------------------------------------------
 
 def _check_uploads(uploads: list[Upload]) -> list[dict]:
+    """Refuse files that are too big, badly named, or whose bytes are not the declared allowed type.
+
+    The declared content type is the client's claim; the bytes decide
+    (jiceng.security.uploads sniffs them), so an executable declared
+    ``image/png`` is refused.
+    """
+    from jiceng.security.text import has_control_character
+    from jiceng.security.uploads import content_matches
+
     described = []
     for up in uploads:
+        shown = up.name[:60] + ("…" if len(up.name) > 60 else "")
+        if len(up.name) > 200:
+            raise InvalidInput(_("The file name “%(name)s” is too long (at most 200 characters)") % {"name": shown}, field="files")
+        if has_control_character(up.name):
+            raise InvalidInput(_("The file name “%(name)s” contains a control character") % {"name": shown}, field="files")
         if len(up.content) > settings.ATTACHMENT_MAX_BYTES:
             raise InvalidInput(
-                _("The file “%(name)s” is larger than %(mb)s MB") % {"name": up.name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                _("The file “%(name)s” is larger than %(mb)s MB") % {"name": shown, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
                 field="files",
             )
         if up.content_type not in ALLOWED_CONTENT_TYPES:
-            raise InvalidInput(_("The file type of “%(name)s” is not allowed") % {"name": up.name}, field="files")
-        described.append({"name": up.name[:200], "sha256": hashlib.sha256(up.content).hexdigest(), "size": len(up.content)})
+            raise InvalidInput(_("The file type of “%(name)s” is not allowed") % {"name": shown}, field="files")
+        if not content_matches(up.content, up.content_type):
+            raise InvalidInput(_("The content of “%(name)s” is not the file type it claims to be") % {"name": shown}, field="files")
+        described.append({"name": up.name, "sha256": hashlib.sha256(up.content).hexdigest(), "size": len(up.content)})
     return described
 
 
@@ -108,7 +124,13 @@ def _store_uploads(case: Case, event: CaseEvent, uploads: list[Upload], describe
 # --- submit ---------------------------------------------------------------
 
 def _clean_text(value: str, field: str, label: str, max_len: int, required: bool = True) -> str:
+    from jiceng.security.text import has_control_character, is_blank
+
     value = (value or "").strip()
+    if has_control_character(value):
+        raise InvalidInput(_("%(label)s contains a control character (such as NUL)") % {"label": label}, field=field)
+    if is_blank(value):
+        value = ""  # only right-to-left overrides, zero-width spaces …: nothing a reader would see
     if required and not value:
         raise InvalidInput(_("%(label)s is required") % {"label": label}, field=field)
     if len(value) > max_len:
@@ -168,6 +190,7 @@ def do_submit(
     if reporter_phone and not PHONE_RE.match(reporter_phone):
         raise InvalidInput(_("The phone number is not valid"), field="reporter_phone")
     reporter_id_number = _clean_text(reporter_id_number, "reporter_id_number", _("The ID number"), 18, required=False).upper()
+    source_ref = _clean_text(source_ref, "source_ref", _("The source reference"), 64, required=False)  # refused, never cut
     if reporter_id_number:
         from jiceng.people.idnumber import IdNumberError, validate_id_number
 
@@ -195,7 +218,7 @@ def do_submit(
             case = Case(
                 number=number, category=category, area=area, grid=grid, title=title, description=description, address=address,
                 channel=channel, urgency=urgency, fields=clean, anonymous=anonymous, reporter=reporter, reporter_name=reporter_name,
-                reporter_phone=reporter_phone, reporter_id_number=reporter_id_number, source_ref=source_ref[:64],
+                reporter_phone=reporter_phone, reporter_id_number=reporter_id_number, source_ref=source_ref,
                 idempotency_key=key, created_by=user, created_at=now, updated_at=now,
                 state=State.SUBMITTED, level=category.start_level, version=1, event_count=0, last_hash=chain.GENESIS,
                 deadline=sla.deadline_for(category, urgency, "accept", category.start_level, now),  # time to accept

@@ -202,4 +202,7 @@ def load_config(path: Path | str | None = None) -> LoadSummary:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(_("%(path)s is not UTF-8 text (byte %(pos)s); save it as UTF-8 and try again")
+                          % {"path": path, "pos": exc.start + 1}) from None
     return apply_config(parse_config(text))
