@@ -148,7 +148,7 @@ PASSWORD_HASHERS = [
 PASSWORD_MIN_LENGTH = int(os.environ.get("JICENG_PASSWORD_MIN_LENGTH", "10"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "jiceng.security.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "jiceng.security.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
@@ -156,7 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login failures: lock the account name after N failures for M minutes
 # (django-axes); an administrator unlocks with `jiceng unlock NAME` or in /admin/.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend"]  # axes' lockout check + Django's model backend
+# axes' backend only checks the lockout (it never logs anyone in); Django's model backend checks the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("JICENG_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JICENG_LOCKOUT_MINUTES", "30")))
 # By account name, whatever the address: rotating addresses does not buy more guesses.
@@ -234,6 +235,9 @@ JICENG_WORKING_HOURS = os.environ.get("JICENG_WORKING_HOURS", "08:30-12:00,14:30
 JICENG_DUE_SOON_SHARE = float(os.environ.get("JICENG_DUE_SOON_SHARE", "0.2"))
 JICENG_SUPERVISE_AFTER_HOURS = int(os.environ.get("JICENG_SUPERVISE_AFTER_HOURS", "4"))
 JICENG_ESCALATE_AFTER_HOURS = int(os.environ.get("JICENG_ESCALATE_AFTER_HOURS", "13"))
+
+# Backups (jiceng backup): JSON whose times keep their microseconds (the hash chain covers them).
+SERIALIZATION_MODULES = {"json-exact": "jiceng.security.serializer"}
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,21 @@ def character_classes(password: str) -> int:
     ))
 
 
+class MinimumLengthValidator:
+    """At least ``min_length`` characters (Django's own, with a message every catalog translates)."""
+
+    def __init__(self, min_length: int = 10) -> None:
+        self.min_length = min_length
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(_("The password is too short: at least %(n)s characters.") % {"n": self.min_length},
+                                  code="password_too_short")
+
+    def get_help_text(self) -> str:
+        return _("At least %(n)s characters.") % {"n": self.min_length}
+
+
 class CharacterClassValidator:
     """At least ``min_classes`` of: lower-case, upper-case, digits, other characters."""
 
