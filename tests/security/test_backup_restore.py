@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def data(world, settings, tmp_path, django_capture_on_commit_callbacks):
+    # Ids with gaps, as in any instance that ever deleted a row: restore must keep ids, not renumber.
+    from jiceng.accounts.models import User
+
+    User.objects.order_by("pk").first().delete()
     settings.ANCHOR_DIR = tmp_path / "anchors"
     settings.ANCHOR_DIR.mkdir()
     (settings.ANCHOR_DIR / "anchors.log").write_text("2026-11-24 root=abc sig=def\n")

@@ -72,8 +72,10 @@ def do_backup(directory: Path | str) -> BackupSummary:
         raise BackupError(f"备份目录 {target} 不是空目录；请指定新的目录")
     target.mkdir(parents=True, exist_ok=True)
     target.chmod(0o700)
+    # Rows keep their primary keys (no --natural-primary): the hash chain covers ids such as the actor's user id.
+    # --natural-foreign only turns references to content types and permissions into names, rebuilt by migrate.
     with transaction.atomic():  # one consistent snapshot of the rows (a repeatable view on PostgreSQL)
-        call_command("dumpdata", "--format=json-exact", "--natural-foreign", "--natural-primary", *[f"--exclude={e}" for e in EXCLUDED],
+        call_command("dumpdata", "--format=json-exact", "--natural-foreign", *[f"--exclude={e}" for e in EXCLUDED],
                      "--output", str(target / DATABASE_FILE), verbosity=0)
     _copy_tree(Path(settings.MEDIA_ROOT), target / "attachments")
     _copy_tree(anchor_dir(), target / "anchors")
