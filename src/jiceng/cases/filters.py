@@ -82,7 +82,8 @@ def check_filter(f: CaseFilter) -> None:
 
     if f.state and f.state != "open" and f.state not in State.values:
         raise InvalidInput(_("Unknown state “%(value)s”: use one of %(states)s or open")
-                           % {"value": f.state[:40], "states": ", ".join(State.values)}, field="state")
+                           % {"value": f.state[:40], "states": "、".join(f"{value}（{label}）" for value, label in State.choices)},
+                           field="state")
     if f.area and not (f.area.isascii() and f.area.isdigit() and len(f.area) <= 12):
         raise InvalidInput(_("The area must be an area code of at most 12 digits"), field="area")
     for name in ("category", "q"):
