@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jiceng.insurance",
     "jiceng.api",
     "jiceng.web",
+    "jiceng.demo",
 ]
 
 MIDDLEWARE = [

@@ -191,20 +191,6 @@ class Case(models.Model):
         """Column values for a snapshot, for ``QuerySet.update``."""
         return {name: getattr(s, name) for name in SNAPSHOT_FIELDS}
 
-    @property
-    def is_overdue(self) -> bool:
-        from django.utils import timezone
-
-        from .sla import is_overdue
-
-        return is_overdue(self, timezone.now())
-
-    def due_status(self, now):
-        """Due time, working time left and due state (see sla.due_status)."""
-        from .sla import due_status
-
-        return due_status(self, now)
-
 
 class CaseEvent(models.Model):
     """One action on a case: append-only and hash-chained.
