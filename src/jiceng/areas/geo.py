@@ -423,7 +423,8 @@ def _scope_filter(index: _Index, villages: set[str], townships: set[str]):
 
 
 def _matched(hits: list[_Hit]) -> str:
-    return "·".join(h.text for h in sorted(hits, key=lambda h: h.start))
+    """The distinct names found, in reading order (for the dispatcher to check)."""
+    return "·".join(dict.fromkeys(h.text for h in sorted(hits, key=lambda h: h.start)))
 
 
 # ---------------------------------------------------------------------------
