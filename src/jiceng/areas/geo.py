@@ -110,6 +110,7 @@ class _Entry:
     kind: str  # township | village | grid | landmark
     key: object  # area code, grid id or landmark id
     stem_len: int  # characters before a fixed suffix (村, 镇 …); a typo may only fall in the stem
+    short: bool = False  # a name without its suffix (石桥 for 石桥村)
 
 
 @dataclass
@@ -124,7 +125,6 @@ class _Index:
     grid_village: dict[int, str] = field(default_factory=dict)
     grid_short: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # village -> [(短名, grid id)]
     landmarks: dict[int, tuple[str, int | None, str]] = field(default_factory=dict)  # id -> (village, grid, name)
-    ancestor_names: list[str] = field(default_factory=list)
 
 
 def _index() -> _Index:
@@ -277,23 +277,28 @@ def _strip_suffix(name: str, suffixes: tuple[str, ...]) -> tuple[str, str]:
 
 
 def _add_name_entries(index: _Index, villages: list[tuple]) -> None:
-    def add(text: str, kind: str, key: object, stem_len: int | None = None) -> None:
+    def add(text: str, kind: str, key: object, stem_len: int | None = None, short: bool = False) -> None:
         text = normalise(text)
         if len(text) >= 2:
-            index.entries.append(_Entry(text, kind, key, len(text) if stem_len is None else stem_len))
+            index.entries.append(_Entry(text, kind, key, len(text) if stem_len is None else stem_len, short))
 
-    for code, name, level in Area.objects.filter(level__in=[AreaLevel.PROVINCE, AreaLevel.PREFECTURE, AreaLevel.COUNTY]).values_list("code", "name", "level"):
-        index.ancestor_names.append(normalise(name))
+    # Province, prefecture and county names are matched too, only so that a shorter name
+    # inside them (a village called 永州 …) is not taken for a place of its own.
+    for name in Area.objects.filter(level__in=[AreaLevel.PROVINCE, AreaLevel.PREFECTURE, AreaLevel.COUNTY]).values_list("name", flat=True):
+        stem, suffix = _strip_suffix(name, ("自治县", "自治州", "省", "市", "区", "县", "州", "盟", "旗"))
+        add(name, "ancestor", name)
+        if suffix:
+            add(stem, "ancestor", name)
     for code, name in Area.objects.filter(level=AreaLevel.TOWNSHIP).values_list("code", "name"):
         stem, suffix = _strip_suffix(name, _TOWNSHIP_SUFFIXES)
         add(name, "township", code, len(stem))
         if suffix:
-            add(stem, "township", code)
+            add(stem, "township", code, short=True)
     for code, name, _parent, _boundary in villages:
         stem, suffix = _strip_suffix(name, _VILLAGE_SUFFIXES)
         add(name, "village", code, len(stem))
         if suffix:
-            add(stem, "village", code)
+            add(stem, "village", code, short=True)
             other = {"村": "村委会", "社区": "居委会"}.get(suffix)  # 石桥村委会, 和平居委会
             if other:
                 add(stem + other, "village", code, len(stem))
@@ -318,12 +323,18 @@ class _Hit:
     text: str
 
 
+_ADMIN_SUFFIXES = ("省", "市", "区", "县", "街道", "镇", "乡", "村", "社区")
+
+
 def _exact_hits(text: str, entries: list[_Entry]) -> list[_Hit]:
     hits = []
     for entry in entries:
         start = text.find(entry.text)
         while start >= 0:
-            hits.append(_Hit(entry.kind, entry.key, start, start + len(entry.text), entry.text))
+            end = start + len(entry.text)
+            # 石桥 stands for 石桥村, but 石桥镇 is another place, not 石桥村
+            if not (entry.short and text.startswith(_ADMIN_SUFFIXES, end)):
+                hits.append(_Hit(entry.kind, entry.key, start, end, entry.text))
             start = text.find(entry.text, start + 1)
     return hits
 
@@ -358,22 +369,18 @@ def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _strip_ancestors(text: str, names: list[str]) -> str:
-    for name in sorted(names, key=len, reverse=True):
-        text = text.replace(name, "")
-    return text
-
-
 def match_address(text: str) -> Location | None:
     """The most specific unique place an address names, or None when nothing or several fit."""
     index = _index()
-    norm = _strip_ancestors(normalise(text), index.ancestor_names)
+    norm = normalise(text)
     if not norm:
         return None
     exact = _drop_contained(_exact_hits(norm, index.entries))
+    exact = [h for h in exact if h.kind != "ancestor"]
     found = _decide(exact, index, norm)
     if found is None and not any(h.kind == "village" for h in exact):
-        found = _decide(_drop_contained(exact + _fuzzy_hits(norm, index.entries)), index, norm)
+        hits = _drop_contained(_exact_hits(norm, index.entries) + _fuzzy_hits(norm, index.entries))
+        found = _decide([h for h in hits if h.kind != "ancestor"], index, norm)
     if found is None:
         return None
     village_code, grid_id, landmark_id, matched = found
