@@ -342,13 +342,14 @@ def _exact_hits(text: str, entries: list[_Entry]) -> list[_Hit]:
 def _fuzzy_hits(text: str, entries: list[_Entry]) -> list[_Hit]:
     """Names written with one wrong character in the stem (石乔村 for 石桥村).
 
-    Only names of three characters or more, and the suffix (村, 镇 …) must be exact,
-    so 石桥镇 never passes for 石桥村.
+    Only full township and village names, whose suffix (村, 镇 …) must be exact so that
+    石桥镇 never passes for 石桥村, and landmark names of four characters or more.
     """
     hits = []
     for entry in entries:
         n = len(entry.text)
-        if n < 3 or entry.stem_len < 2:
+        named_with_suffix = entry.kind in ("township", "village") and not entry.short and 2 <= entry.stem_len < n
+        if not (named_with_suffix or (entry.kind == "landmark" and n >= 4)):
             continue
         for start in range(len(text) - n + 1):
             window = text[start : start + n]
