@@ -35,6 +35,7 @@ from enum import Enum
 
 import coordTransform
 import shapely
+from django.db import connection
 from shapely.geometry import Point, shape
 
 from .codes import Level
@@ -79,6 +80,7 @@ class UnknownCRS(ValueError):
 
 
 _local_generation = 0
+_STAMP_SQL = f"SELECT token FROM {GeoStamp._meta.db_table} WHERE id = 1"
 _lock = threading.Lock()
 _cached: "_Index | None" = None
 
@@ -98,8 +100,12 @@ def note_local_change(**_kwargs) -> None:
 
 
 def _stamp() -> tuple[str, int]:
-    token = GeoStamp.objects.filter(id=1).values_list("token", flat=True).first() or ""
-    return (token, _local_generation)
+    # A plain cursor: this runs on every lookup, and the ORM's query building would
+    # cost more than the point-in-polygon test itself.
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL)
+        row = cursor.fetchone()
+    return (row[0] if row else "", _local_generation)
 
 
 @dataclass
@@ -232,8 +238,11 @@ def locate(lat: float, lon: float, crs: str = "wgs84") -> Location | None:
     if found is None:
         return None
     village_code, grid_id = found
-    village = Area.objects.get(code=village_code)
-    grid = Grid.objects.get(id=grid_id) if grid_id else None
+    if grid_id:
+        grid = Grid.objects.select_related("area").get(id=grid_id)
+        village = grid.area
+    else:
+        grid, village = None, Area.objects.get(code=village_code)
     return Location(village=village, grid=grid, by=LocatedBy.POINT, lat=point[0], lon=point[1])
 
 
