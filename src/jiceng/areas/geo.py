@@ -36,6 +36,7 @@ from enum import Enum
 import coordTransform
 import shapely
 from django.db import connection
+from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
 from .codes import Level
@@ -171,7 +172,7 @@ def check_crs(crs: str) -> str:
     """The canonical name of a coordinate system, or UnknownCRS."""
     name = (crs or "wgs84").lower().replace("-", "").replace("_", "")
     if name not in CRS_CHOICES:
-        raise UnknownCRS(f"未知的坐标系“{crs}”，可选 wgs84、gcj02、bd09")
+        raise UnknownCRS(_("Unknown coordinate system “%(crs)s”: use wgs84, gcj02 or bd09.") % {"crs": crs})
     return name
 
 
@@ -202,7 +203,7 @@ def to_wgs84(lat: float, lon: float, crs: str = "wgs84") -> tuple[float, float] 
 def gcj02_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
     """Invert GCJ-02 to WGS-84 to well under a millimetre (the offset field is smooth)."""
     w_lon, w_lat = coordTransform.gcj02_to_wgs84(lon, lat)  # one step: within ~5 m
-    for _ in range(6):
+    for _step in range(6):
         g_lon, g_lat = coordTransform.wgs84_to_gcj02(w_lon, w_lat)
         d_lon, d_lat = g_lon - lon, g_lat - lat
         w_lon, w_lat = w_lon - d_lon, w_lat - d_lat
@@ -311,9 +312,10 @@ def _add_name_entries(index: _Index, villages: list[tuple]) -> None:
             other = {"村": "村委会", "社区": "居委会"}.get(suffix)  # 石桥村委会, 和平居委会
             if other:
                 add(stem + other, "village", code, len(stem))
+    village_names = {code: name for code, name, _parent, _boundary in villages}
     for gid, name, village in Grid.objects.values_list("id", "name", "area_id"):
         add(name, "grid", gid)
-        village_name = next((v[1] for v in villages if v[0] == village), "")
+        village_name = village_names.get(village, "")
         short = normalise(name[len(village_name):] if village_name and name.startswith(village_name) else name)
         if short:
             index.grid_short.setdefault(village, []).append((short, gid))
