@@ -117,6 +117,8 @@ BOWTIE = [[[111.5, 26.2], [111.6, 26.3], [111.6, 26.2], [111.5, 26.3], [111.5, 2
     (lambda w, e, g: [feature({"landmark": "桥", "code": w.code[:9]}, point(111.55, 26.22))], "地标的代码应为村（社区）代码或网格代码"),
     (lambda w, e, g: [feature({"code": w.code}, polygon(WEST)), feature({"landmark": "远处的桥"}, point(112.5, 27.5))], "第2个要素（features[1]）：地标位置不在任何村（社区）边界内"),
     (lambda w, e, g: ["not a feature"], "不是GeoJSON要素（Feature）对象"),
+    (lambda w, e, g: [feature({"code": w.code}, polygon([[[111.5, 26.2], [111.50000001, 26.2], [111.50000001, 26.20000001], [111.5, 26.2]]]))],
+     "几何图形太小"),
 ])
 def test_a_bad_feature_is_named_and_nothing_is_written(tmp_path, pair, features, message):
     west, east, grid = pair

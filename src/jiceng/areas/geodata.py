@@ -179,6 +179,9 @@ def _check_geometry(geometry, target: _Target, problems: list[str], allowed: tup
         problems.append(_("the geometry is invalid: %(reason)s") % {"reason": _geos_reason(shapely.is_valid_reason(geom))})
         return
     target.geom = geom if kind == "Point" else snapped(geom)
+    if target.geom.is_empty:  # smaller than the 1e-7° grid the geography is kept on
+        problems.append(_("the geometry is too small (under about a centimetre across)"))
+        target.geom = None
 
 
 def _geos_reason(reason: str) -> str:
