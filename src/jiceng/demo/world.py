@@ -19,6 +19,7 @@ from jiceng.areas.models import Area, AreaLevel, Grid, GridSubUnit, SubUnitKind,
 from jiceng.cases.config import load_config
 
 from . import names
+from .geography import build_geography
 from .texts import person_name, phone
 
 DEMO_PASSWORD = "jiceng-demo-2026"
@@ -133,4 +134,5 @@ def build_world(seed: int = 1, townships: int | None = None, villages_per_townsh
             world.grids_by_village[vcode] = grids
     for r in range(1, 21):
         _user(world, f"resident-{r}", Role.RESIDENT, person_name(rng), None, [], pw, rng)
+    build_geography(world, seed)
     return world

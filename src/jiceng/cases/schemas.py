@@ -1,4 +1,4 @@
-"""Request and response shapes of the REST API (they make the OpenAPI schema)."""
+"""Request and response shapes of the case endpoints (they make the OpenAPI schema)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-
-class ErrorOut(Schema):
-    code: str = Field(description="Stable machine code, e.g. invalid, forbidden, not_found, invalid_transition, conflict")
-    message: str = Field(description="Human message in the request's language (Chinese by default)")
-    field: str | None = Field(None, description="The input field at fault, when there is one")
-
-
-class Ref(Schema):
-    code: str
-    name: str
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
+from jiceng.schemas import Ref, UnitRef
 
 
 class PersonOut(Schema):
@@ -117,10 +102,13 @@ class TrackOut(Schema):
     area: str
     state: str
     state_label: str
+    is_open: bool
     unit: str | None
     created_at: datetime
     updated_at: datetime
+    deadline: datetime | None
     events: list[TrackEvent]
+    query_code: str | None = Field(None, description="Only in the answer to a submission: keep it to follow the case")
 
 
 class EventOut(Schema):
@@ -150,38 +138,6 @@ class AttachmentOut(Schema):
 class AllowedAction(Schema):
     action: str
     label: str
-
-
-class MeOut(Schema):
-    username: str
-    name: str
-    role: str
-    scope_area: Ref | None
-    units: list[UnitRef]
-
-
-class AreaOut(Schema):
-    code: str
-    name: str
-    level: str
-    parent: str | None
-
-
-class GridOut(Schema):
-    id: int
-    code: str
-    name: str
-    area: str
-    workers: int
-
-
-class UnitOut(Schema):
-    id: int
-    code: str
-    name: str
-    kind: str
-    level: str
-    area: str
 
 
 class FieldSpecOut(Schema):

@@ -1,4 +1,5 @@
-"""Case endpoints: list, read, submit, every workflow action, attachments, history.
+"""REST endpoints of the case engine: cases (list, read, submit, every workflow action, attachments,
+history), categories, report summary, and the public endpoints (tracking, anonymous submission).
 
 Every read goes through ``visible_cases``; every write through ``do_submit`` or
 ``do_case_action`` — the same functions the web UI calls.
@@ -11,36 +12,41 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from functools import wraps
+
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from pydantic import Field, create_model
 
-from jiceng.accounts.scope import actor_for, log_personal_data_access, needs_personal_data, visible_cases
 from jiceng.areas.models import Area, Grid
-from jiceng.cases import workflow
-from jiceng.cases.actions import Upload, do_case_action, do_submit
-from jiceng.cases.errors import InvalidInput, NotPermitted
-from jiceng.cases.filters import CaseFilter, filter_cases, page_of
-from jiceng.cases.models import Case, Category
-from jiceng.cases.states import Action, Channel, Rating, State
-from jiceng.web.forms import ACTION_FIELDS
 
-from . import serialize
-from .errors import NotFound
-from .schemas import AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, ErrorOut, EventOut
+from jiceng.schemas import ErrorOut
+from jiceng.throttle import check_rate, client_address
+
+from . import access, serialize, workflow
+from .actions import Idempotency, Upload, do_case_action, do_submit
+from .errors import InvalidInput, NotFound
+from .filters import CaseFilter, filter_cases, page_of
+from .models import Case, Category
+from .states import Action, Channel, Rating
+from . import reports as case_reports
+from .schemas import (
+    AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, CategoryOut, EventOut, PublicCaseIn, SummaryOut, TrackOut,
+)
 
 router = Router(tags=["cases"])
+public_router = Router(tags=["public"], auth=None)
+reports_router = Router(tags=["reports"])
+categories_router = Router(tags=["registry"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 def get_visible_case(request: HttpRequest, number: str) -> Case:
     """The case if this user may read it; 404 otherwise, so existence is not revealed."""
-    case = visible_cases(request.user).select_related("category", "category__parent", "area", "unit", "grid").filter(number=number).first()
-    if case is None:
-        raise NotFound(_("Case %(number)s does not exist or is not visible to you") % {"number": number})
-    return case
+    return access.access_case(request.user, number)
 
 
 class CaseQuery(Schema):
@@ -60,13 +66,14 @@ class CaseQuery(Schema):
 def list_cases(request: HttpRequest, query: Query[CaseQuery]):
     data = query.dict()
     limit = data.pop("limit")
-    qs = visible_cases(request.user).select_related("category", "area", "unit")
+    qs = access.visible_cases(request.user).select_related("category", "area", "unit")
     items, next_before = page_of(filter_cases(qs, CaseFilter(**data)), limit)
     return {"items": [serialize.case_summary(c) for c in items], "next_before": next_before}
 
 
 def lookup_submission(payload: CaseIn | Any) -> dict:
-    category = Category.objects.filter(code=payload.category, active=True, children__isnull=True).first()
+    """Turn the codes of a submission into objects; whether they may be used is the domain's decision."""
+    category = Category.objects.filter(code=payload.category).first()
     if category is None:
         raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": payload.category}, field="category")
     area = Area.objects.filter(code=payload.area).first()
@@ -88,7 +95,7 @@ def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | No
         user=request.user, title=payload.title, description=payload.description, address=payload.address,
         channel=payload.channel, urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
         reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
-        idempotency_key=idempotency_key, **refs,
+        idempotency=Idempotency(idempotency_key, str(request.user.pk)) if idempotency_key else None, **refs,
     )
     case = get_visible_case(request, case.number)
     return Status(201 if created else 200, serialize.case_detail(case, request.user, reveal=False))
@@ -98,10 +105,6 @@ def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | No
             description="Personal data is masked. `reveal=true` returns it unmasked to staff who need it, and the access is logged.")
 def read_case(request: HttpRequest, number: str, reveal: bool = False):
     case = get_visible_case(request, number)
-    if reveal:
-        if not needs_personal_data(request.user, case):
-            raise NotPermitted(_("You have no need to see this reporter's personal data"))
-        log_personal_data_access(request.user, case, purpose="api")
     return serialize.case_detail(case, request.user, reveal=reveal)
 
 
@@ -114,7 +117,7 @@ def case_events(request: HttpRequest, number: str):
 @router.get("/{number}/allowed-actions", response={200: list[AllowedAction], **ERRORS}, summary="Actions the caller may take now")
 def allowed_actions(request: HttpRequest, number: str):
     case = get_visible_case(request, number)
-    return [{"action": a, "label": str(Action(a).label)} for a in workflow.allowed_actions(case.snapshot(), actor_for(request.user, case))]
+    return [{"action": a, "label": str(Action(a).label)} for a in access.allowed_action_names(request.user, case)]
 
 
 @router.get("/{number}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="Files attached to the case")
@@ -163,11 +166,11 @@ def _action_schema(action: str) -> type[Schema]:
     spec: dict[str, Any] = {
         "expected_version": (int | None, Field(None, description="The `version` you read; 409 if the case changed since")),
     }
-    for name, widget, label in ACTION_FIELDS[action]:
-        if widget == "files":
+    for param in workflow.PARAMS[action]:
+        if param.kind == "files":
             continue  # files go through POST /attachments
-        typ = _WIDGET_TYPES[widget]
-        spec[name] = (typ | None, Field(None, description=_WIDGET_HELP.get(widget, str(label))))
+        typ = _WIDGET_TYPES[param.kind]
+        spec[param.name] = (typ | None, Field(None, description=_WIDGET_HELP.get(param.kind, str(param.label))))
     return create_model(f"{''.join(p.title() for p in action.split('_'))}In", __base__=Schema, **spec)
 
 
@@ -189,5 +192,98 @@ def _register_action(action: str) -> None:
     )(perform)
 
 
-for _action in ACTION_FIELDS:
+for _action in workflow.PERSON_ACTIONS:
     _register_action(_action)
+
+
+# --- categories ---------------------------------------------------------------
+
+def _category_out(c: Category, leaf: bool) -> dict:
+    return {
+        "code": c.code, "name": c.name, "parent": c.parent.code if c.parent_id else None, "description": c.description,
+        "start_level": c.start_level, "allow_anonymous": c.allow_anonymous, "leaf": leaf,
+        "fields": [
+            {"name": s["name"], "label": s["label"], "type": s["type"], "required": bool(s.get("required")),
+             "stage": s.get("stage", "submit"), "choices": s.get("choices")}
+            for s in c.field_specs()
+        ],
+    }
+
+
+@categories_router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="Case categories with their fields")
+def list_categories(request: HttpRequest):
+    parents = set(Category.objects.filter(parent__isnull=False).values_list("parent_id", flat=True))  # one query, not one per row
+    return [_category_out(c, c.pk not in parents) for c in Category.objects.filter(active=True).select_related("parent")]
+
+
+@categories_router.get("/categories/{code}", response={200: CategoryOut, **ERRORS}, summary="One category")
+def read_category(request: HttpRequest, code: str):
+    c = Category.objects.filter(code=code).select_related("parent").first()
+    if c is None:
+        raise NotFound(_("No category has the code %(code)s") % {"code": code})
+    return _category_out(c, not c.children.exists())
+
+
+# --- report summary -------------------------------------------------------------
+
+@reports_router.get("/summary", response={200: SummaryOut, 401: ErrorOut}, summary="Totals by state, category, level and rating")
+def report_summary(request: HttpRequest, area: str = "", category: str = "", created_after: datetime | None = None,
+                   created_before: datetime | None = None):
+    f = CaseFilter(area=area, category=category, created_after=created_after, created_before=created_before)
+    return case_reports.summary(filter_cases(access.visible_cases(request.user), f))
+
+
+# --- public: no login ------------------------------------------------------------
+
+def track_out(case, *, with_code: bool = False) -> dict:
+    data = access.public_view(case)
+    data["category"] = case.category.name
+    data["events"] = access.public_events(case)
+    if with_code:
+        data["query_code"] = case.query_code
+    return data
+
+
+@public_router.get("/cases/{number}", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut},
+            summary="Follow a case by its number and query code (no personal data)",
+            description="Cases of public categories need no code; every other case needs the 查询码 given at submission.")
+def track_case(request: HttpRequest, number: str, code: str = Query("", description="The 查询码 given at submission")):
+    check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
+    return track_out(access.track_case(number, code))
+
+
+def json_only(view):
+    """Refuse every body that is not ``application/json`` with 415, before it is parsed.
+
+    A browser may send ``text/plain``, form or multipart bodies cross-site
+    without a CORS preflight; a JSON content type it cannot send without one.
+    So a foreign page cannot make its visitors file reports.
+    """
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs):
+        if request.content_type != "application/json":
+            body = {"code": "unsupported_media_type", "message": _("Send the report as JSON (Content-Type: application/json)"),
+                    "field": "Content-Type"}
+            return JsonResponse(body, status=415, json_dumps_params={"ensure_ascii": False})
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@public_router.post("/cases", response={200: TrackOut, 201: TrackOut, 400: ErrorOut, 403: ErrorOut, 415: ErrorOut, 422: ErrorOut,
+                                         429: ErrorOut},
+             summary="Report a matter without an account (JSON only; rate limited per address)",
+             description="Keep the returned `query_code`: with the case number it lets you follow the case.")
+@decorate_view(json_only)
+def public_submit(request: HttpRequest, payload: PublicCaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    check_rate(request, "public-submit", settings.PUBLIC_SUBMIT_RATE, _("Too many reports from your address; try again later"))
+    refs = lookup_submission(payload)
+    # Anonymous callers share no key space: the client's address is the namespace.
+    idem = Idempotency(idempotency_key, "public:" + client_address("", request)) if idempotency_key else None
+    case, created = do_submit(
+        user=None, title=payload.title, description=payload.description, address=payload.address, channel=Channel.API,
+        fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone, idempotency=idem, **refs,
+    )
+    return Status(201 if created else 200, track_out(case, with_code=True))
