@@ -271,6 +271,8 @@ def normalise(text: str) -> str:
     """Full-width to half-width, no spaces or punctuation, numbered grids as 第N网格."""
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(ch for ch in text if not unicodedata.category(ch).startswith(("P", "Z", "C", "S")))
+    # Removing a character can bring a letter and a combining mark together: compose them again.
+    text = unicodedata.normalize("NFKC", text)
 
     def number(match: re.Match) -> str:
         n = _cn_number(match.group(1))
