@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jiceng.insurance",
     "jiceng.api",
     "jiceng.web",
+    "jiceng.demo",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jiceng.web.context_processors.capabilities",
             ],
         },
     },
@@ -135,6 +137,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
 # Anonymous submissions through the public API and Open311, per client address.
 PUBLIC_SUBMIT_RATE = os.environ.get("JICENG_PUBLIC_SUBMIT_RATE", "20/h")
+# Public look-ups of a case (tracking page, public API, Open311 without a key), per client address.
+PUBLIC_TRACK_RATE = os.environ.get("JICENG_PUBLIC_TRACK_RATE", "60/h")
 
 # Deadlines (docs/sla-and-escalation.md): working periods of a working day in
 # Asia/Shanghai, the share of a limit left at which a case is due soon (临期),

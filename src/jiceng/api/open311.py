@@ -6,9 +6,13 @@ category's submit-stage fields. Requests are cases: POST goes through
 Personal data never leaves through this endpoint: addresses are masked and
 reporter details are not part of GeoReport's request fields.
 
-Locations: jiceng has no geocoder, so a request names its village or community
-by its 12-digit code in ``address_id`` (an integration key scoped to a village
-may omit it).
+Locations, as the specification allows: ``lat``+``long`` (WGS-84; a client on a
+Chinese phone map may add ``coordinate_system=gcj02``), ``address_string`` (matched
+against village, grid and landmark names) or ``address_id`` (a village or grid
+code; a village's own key may omit all of them). A request that cannot be placed
+is never refused: it waits in the county's 待定位 queue and the answer carries
+only a ``token``; ``GET tokens/{token}`` gives the request id once a dispatcher
+has placed it.
 """
 
 from __future__ import annotations
@@ -23,21 +27,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from jiceng.accounts.scope import visible_cases
+from django.conf import settings
+
 from jiceng.areas.models import Area, AreaLevel
-from jiceng.cases.actions import do_submit
+from jiceng.cases import access
+from jiceng.cases.actions import Idempotency
+from jiceng.cases.intake import PlaceClaim, case_for_token, do_report
 from jiceng.cases.errors import CaseError
 from jiceng.cases.models import Case, Category
 from jiceng.cases.sla import SHANGHAI
-from jiceng.cases.states import OPEN_STATES, Channel, State
-from jiceng.people.masking import mask_address
+from jiceng.cases.states import Channel
+from jiceng.throttle import check_rate
 
 from .keys import find_api_key
 
 DEFAULT_WINDOW = timedelta(days=90)  # the spec's default when no dates are given
 MAX_RESULTS = 1000
+RETRY_WINDOW = timedelta(minutes=10)  # the same content from the same key within this window is a retry
 # GeoReport has two statuses: a case is "closed" for a 311 client once it is resolved.
-OPEN311_OPEN_STATES = frozenset(OPEN_STATES - {State.RESOLVED, State.RATED})
+OPEN311_OPEN_STATES = access.PUBLIC_OPEN_STATES
 DATATYPES = {"text": "string", "integer": "number", "number": "number", "date": "datetime", "choice": "singlevaluelist",
              "boolean": "singlevaluelist", "list": "text"}
 
@@ -131,20 +139,25 @@ def _leaf_services():
 
 # --- requests ----------------------------------------------------------------
 
-def _status_notes(case: Case) -> str:
-    label = str(State(case.state).label)
-    return f"{label}：{case.result}" if case.result else label
-
-
 def _request(case: Case, *, with_description: bool) -> dict:
+    """A GeoReport request: the public fields of the case (access.public_view); free text only for keys in scope."""
+    public = access.public_view(case)
     return {
-        "service_request_id": case.number, "status": "open" if case.state in OPEN311_OPEN_STATES else "closed", "status_notes": _status_notes(case),
-        "service_name": case.category.name, "service_code": case.category.code,
-        "description": case.description if with_description else "", "agency_responsible": case.unit.name if case.unit_id else "",
-        "service_notice": "", "requested_datetime": w3c(case.created_at), "updated_datetime": w3c(case.updated_at),
-        "expected_datetime": w3c(case.deadline), "address": mask_address(case.address) or case.area.name, "address_id": case.area_id,
+        "service_request_id": public["number"], "status": "open" if public["is_open"] else "closed",
+        "status_notes": public["state_label"], "service_name": public["category"], "service_code": public["category_code"],
+        "description": case.description if with_description else "", "agency_responsible": public["unit"] or "",
+        "service_notice": "", "requested_datetime": w3c(public["created_at"]), "updated_datetime": w3c(public["updated_at"]),
+        "expected_datetime": w3c(public["deadline"]), "address": public["area"], "address_id": public["area_code"],
         "zipcode": "", "lat": None, "long": None, "media_url": "",
     }
+
+
+def _readable(request: HttpRequest, key):
+    """With a key, the key's scope; without one, the public's (public categories only), rate-limited."""
+    if key is not None:
+        return access.visible_cases(key.user)
+    check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
+    return access.public_cases()
 
 
 def _caller(request: HttpRequest, required: bool):
@@ -175,14 +188,9 @@ def _submit(request: HttpRequest, key) -> dict:
     category = _leaf_services().filter(code=code).first()
     if category is None:
         raise Open311Error(404 if code else 400, _("service_code %(code)s not found") % {"code": code} if code else _("service_code is required"))
-    area_code = post.get("address_id", "").strip()
-    if not area_code and key.user.scope_area_id and key.user.scope_area.level == AreaLevel.VILLAGE:
-        area_code = key.user.scope_area_id
-    area = Area.objects.filter(code=area_code, level=AreaLevel.VILLAGE).first() if area_code else None
-    if area is None:
-        raise Open311Error(400, _("address_id must be the 12-digit code of a village or community"))
-    if county and not area.code.startswith(county):
-        raise Open311Error(400, _("address_id %(code)s is not in jurisdiction %(j)s") % {"code": area.code, "j": county})
+    claim = _place_claim(post, key)
+    if county and claim.address_id and not claim.address_id.startswith(county):
+        raise Open311Error(400, _("address_id %(code)s is not in jurisdiction %(j)s") % {"code": claim.address_id, "j": county})
     fields = {}
     for spec in category.field_specs():
         values = post.getlist(f"attribute[{spec['name']}]") or post.getlist(f"attribute[{spec['name']}][]")
@@ -194,25 +202,71 @@ def _submit(request: HttpRequest, key) -> dict:
         fields[spec["name"]] = value
     description = post.get("description", "").strip()
     name = (post.get("last_name", "") + post.get("first_name", "")).strip()
-    token = f"{key.user.pk}-{uuid.uuid4().hex}"
+    # A retry: the client's own key if it sends one, else the same content from the same key shortly after.
+    client_key = request.headers.get("Idempotency-Key", "")
+    idem = Idempotency(client_key, str(key.user.pk), None if client_key else RETRY_WINDOW)
     try:
-        case, _created = do_submit(
-            user=key.user, category=category, area=area, title=(description[:40] or category.name), description=description,
-            address=post.get("address_string", ""), channel=Channel.API, fields=fields, reporter_name=name,
+        intake = do_report(
+            user=key.user, category=category, claim=claim, jurisdiction=county or "", title=(description[:40] or category.name),
+            description=description, channel=Channel.API, fields=fields, reporter_name=name,
             reporter_phone=post.get("phone", ""), anonymous=not name and category.allow_anonymous,
-            source_ref=(post.get("device_id") or post.get("account_id") or "")[:64], idempotency_key=f"open311:{token}",
+            source_ref=(post.get("device_id") or post.get("account_id") or ""), idempotency=idem,
         )
     except CaseError as exc:
-        where = f" ({exc.field})" if exc.field else ""
-        raise Open311Error(400, exc.message + where) from None
-    return {"service_request_id": case.number, "token": token, "service_notice": _("Track it at /track/?number=%(n)s") % {"n": case.number},
-            "account_id": post.get("account_id", "")}
+        raise Open311Error(_open311_status(exc), exc.message) from None
+    if intake.pending is not None:
+        # GeoReport's answer when the request has no id yet: a token to ask about later (GET tokens/{token}).
+        return {"token": intake.pending.token, "service_notice": _("Received; a dispatcher will place it on the map shortly"),
+                "account_id": post.get("account_id", "")}
+    case = intake.case
+    token = case.open311_token or _issue_token(case)
+    notice = _("Track it at /track/ with number %(n)s and query code %(code)s") % {"n": case.number, "code": case.query_code}
+    return {"service_request_id": case.number, "token": token, "service_notice": notice, "account_id": post.get("account_id", "")}
+
+
+def _number(post, name: str) -> float | None:
+    raw = (post.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise Open311Error(400, _("%(name)s must be a decimal number") % {"name": name}) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise Open311Error(400, _("%(name)s must be a decimal number") % {"name": name})
+    return value
+
+
+def _place_claim(post, key) -> PlaceClaim:
+    """The spec's location: lat+long (WGS-84; `coordinate_system=gcj02` for Chinese phone maps), address_string or address_id."""
+    address_id = post.get("address_id", "").strip()
+    lat, lon = _number(post, "lat"), _number(post, "long")
+    if not address_id and lat is None and not post.get("address_string", "").strip():
+        if key.user.scope_area_id and key.user.scope_area.level == AreaLevel.VILLAGE:
+            address_id = key.user.scope_area_id  # a village's own key may leave the place out
+        else:
+            raise Open311Error(400, _("A location is required: lat and long, address_string or address_id"))
+    crs = (post.get("coordinate_system") or "wgs84").strip().lower()
+    return PlaceClaim(address_id=address_id, lat=lat, lon=lon, crs=crs, address_string=post.get("address_string", "").strip())
+
+
+def _open311_status(exc: CaseError) -> int:
+    from .errors import status_of
+
+    status = status_of(exc)
+    return 400 if status == 422 else status
+
+
+def _issue_token(case: Case) -> str:
+    token = uuid.uuid4().hex
+    Case.objects.filter(pk=case.pk, open311_token__isnull=True).update(open311_token=token)
+    return Case.objects.values_list("open311_token", flat=True).get(pk=case.pk)
 
 
 def _query(request: HttpRequest, key) -> list[dict]:
     get = request.GET
     _check_jurisdiction(get.get("jurisdiction_id", ""))
-    qs = (visible_cases(key.user) if key else Case.objects.all()).select_related("category", "unit", "area")
+    qs = _readable(request, key).select_related("category", "unit", "area")
     ids = [i.strip() for i in get.get("service_request_id", "").split(",") if i.strip()]
     if ids:  # the spec: with ids, all other filters are ignored
         qs = qs.filter(number__in=ids[:MAX_RESULTS])
@@ -244,6 +298,8 @@ def _handle(fmt: str, root: str, fn) -> HttpResponse:
         return render(fmt, root, fn())
     except Open311Error as exc:
         return render_error(fmt, exc.status, exc.description)
+    except CaseError as exc:  # a domain error outside submission, e.g. the public rate limit
+        return render_error(fmt, _open311_status(exc), exc.message)
 
 
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -289,8 +345,7 @@ def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_one(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     def run():
         key = _caller(request, required=False)
-        qs = (visible_cases(key.user) if key else Case.objects.all()).select_related("category", "unit", "area")
-        case = qs.filter(number=request_id).first()
+        case = _readable(request, key).select_related("category", "unit", "area").filter(number=request_id).first()
         if case is None:
             raise Open311Error(404, _("service_request_id %(id)s not found") % {"id": request_id})
         return [_request(case, with_description=key is not None)]
@@ -300,10 +355,9 @@ def request_one(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse
 
 def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
     def run():
-        user_id = token_id.split("-", 1)[0]
-        case = Case.objects.filter(idempotency_key=f"{user_id}:open311:{token_id}").first() if user_id.isdigit() else None
-        if case is None:
+        case, known = case_for_token(token_id)
+        if not known:
             raise Open311Error(404, _("token %(token)s not found") % {"token": token_id})
-        return [{"service_request_id": case.number, "token": token_id}]
+        return [{"service_request_id": case.number if case else None, "token": token_id}]
 
     return _handle(fmt, "service_requests", run)

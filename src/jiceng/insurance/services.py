@@ -17,10 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from jiceng.accounts.capabilities import Capability, can
 from jiceng.accounts.models import Role, User
-from jiceng.accounts.scope import in_area_scope, visible_cases
+from jiceng.cases.access import in_area_scope, visible_cases
 from jiceng.areas.models import Area, AreaLevel
-from jiceng.cases.actions import do_submit
+from jiceng.cases.actions import Idempotency, do_submit
 from jiceng.cases.errors import InvalidInput, NotPermitted
 from jiceng.cases.models import Case, Category
 from jiceng.cases.states import Channel
@@ -45,9 +46,8 @@ ROSTER_UNIT_KINDS = frozenset({"medical_insurance", "civil_affairs", "rural_revi
 
 
 def is_staff(user: Any) -> bool:
-    """Logged-in, active users whose role is not resident."""
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
-                and getattr(user, "role", Role.RESIDENT) != Role.RESIDENT)
+    """May use the medical protection tools (the role → capability table decides)."""
+    return bool(getattr(user, "is_active", False)) and can(user, Capability.INSURANCE_TOOLS)
 
 
 def require_staff(user: Any) -> None:
@@ -59,7 +59,7 @@ def require_staff(user: Any) -> None:
 def require_case_opener(user: Any) -> None:
     """Raise unless ``user`` may start the risk link (staff, not auditors)."""
     require_staff(user)
-    if user.role == Role.AUDITOR:
+    if not can(user, Capability.OPEN_RISK_CASES):
         raise NotPermitted(_("Auditors read cases but do not open them."))
 
 
@@ -199,7 +199,7 @@ def do_open_risk_cases(
                 fields={k: v for k, v in fields.items() if k in specs},
                 reporter_name=name, reporter_id_number=id_number,
                 source_ref=f"medical-protection:{finding.year}",
-                idempotency_key=risk_key(finding), now=now,
+                idempotency=Idempotency(risk_key(finding), str(actor.pk), strict=False), now=now,
             )
             outcomes.append(RiskOutcome(finding, case=case, created=created))
     return outcomes

@@ -10,24 +10,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.accounts.scope import visible_cases
-from jiceng.cases.errors import CaseError
+from jiceng.accounts.capabilities import Capability, can
+from jiceng.cases import access
+from jiceng.cases.errors import CaseError, NotFound
 from jiceng.cases.models import Case
-from jiceng.cases.states import State
+from jiceng.cases.states import Action, State
 
 from . import callers, router
 from .config import section
 from .alerts import alert_series
 from .repeats import find_repeat_candidates, may_link, repeats_of
 
-INTAKE_STATES = (State.SUBMITTED, State.ACCEPTED)
 
 
 def _case(request: HttpRequest, number: str) -> Case:
-    case = visible_cases(request.user).select_related("category", "category__parent").filter(number=number).first()
-    if case is None:
-        raise Http404(_("No such case, or it is not visible to you"))
-    return case
+    try:
+        return access.access_case(request.user, number)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
 
 
 @login_required
@@ -35,12 +35,13 @@ def case_panel(request: HttpRequest, number: str) -> HttpResponse:
     """htmx partial on the case page: alert count, links, repeat candidates, routing suggestion."""
     case = _case(request, number)
     can_link = may_link(request.user, case)
+    allowed = set(access.allowed_action_names(request.user, case))  # the state machine says what is open now
     ctx: dict = {"case": case, "series": alert_series(case), "links": repeats_of(case, request.user), "can_link": can_link,
-                 "can_merge": can_link and case.state in (State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED)}
+                 "can_merge": Action.MERGE in allowed}
     if can_link and case.state not in (State.MERGED, State.REFUSED):
         linked = {link.original_id for link in ctx["links"]["originals"]}
         ctx["candidates"] = [c for c in find_repeat_candidates(case, user=request.user) if c.case.pk not in linked]
-    if can_link and case.state in INTAKE_STATES:
+    if allowed & {Action.ACCEPT, Action.DISPATCH}:  # still to be routed
         ctx["suggestions"] = router.suggest(f"{case.title}\n{case.description}", case.area_id)
     return render(request, "triage/_case_panel.html", ctx)
 
@@ -59,7 +60,7 @@ def link_repeat(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Marked as a repeat of case %(number)s") % {"number": request.POST.get("original", "")})
-    return redirect("case_detail", number=case.number)
+    return redirect("cases:detail", number=case.number)
 
 
 @login_required
@@ -73,7 +74,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 @login_required
 def frequent_callers(request: HttpRequest) -> HttpResponse:
     """Staff page: reporters with more than N cases in the period, within the viewer's scope."""
-    if not callers.is_staff(request.user):
+    if not can(request.user, Capability.FREQUENT_CALLERS):
         raise PermissionDenied
     cfg = section("callers")
 

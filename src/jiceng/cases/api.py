@@ -1,0 +1,282 @@
+"""REST endpoints of the case engine: cases (list, read, submit, every workflow action, attachments,
+history), categories, report summary, and the public endpoints (tracking, anonymous submission).
+
+Every read goes through ``visible_cases``; every write through ``do_submit`` or
+``do_case_action`` — the same functions the web UI calls.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field, create_model
+
+from jiceng.areas.models import Area, Grid
+
+from jiceng.schemas import ErrorOut
+from jiceng.throttle import check_rate, client_address
+
+from . import access, serialize, workflow
+from .actions import Idempotency, Upload, do_case_action, do_submit
+from .intake import PlaceClaim, do_report
+from .errors import InvalidInput, NotFound
+from .filters import CaseFilter, filter_cases, page_of
+from .models import Case, Category
+from .states import Action, Channel, Rating
+from . import reports as case_reports
+from .schemas import (
+    AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, CategoryOut, EventOut, PublicCaseIn, QueuedOut, SummaryOut, TrackOut,
+)
+
+router = Router(tags=["cases"])
+public_router = Router(tags=["public"], auth=None)
+reports_router = Router(tags=["reports"])
+categories_router = Router(tags=["registry"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def get_visible_case(request: HttpRequest, number: str) -> Case:
+    """The case if this user may read it; 404 otherwise, so existence is not revealed."""
+    return access.access_case(request.user, number)
+
+
+class CaseQuery(Schema):
+    state: str = Field("", description="A state, or `open` for every unfinished state")
+    category: str = Field("", description="Category code; includes its subcategories")
+    area: str = Field("", description="Area code or code prefix (e.g. a township's 9 digits)")
+    q: str = Field("", description="Case number, or words in the title")
+    unit: int | None = Field(None, description="Handling unit id")
+    overdue: bool = False
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    before: int | None = Field(None, description="Keyset cursor: `next_before` of the previous page")
+    limit: int = Field(50, ge=1, le=200)
+
+
+@router.get("", response={200: CasePage, **ERRORS}, summary="List cases visible to the caller")
+def list_cases(request: HttpRequest, query: Query[CaseQuery]):
+    data = query.dict()
+    limit = data.pop("limit")
+    qs = access.visible_cases(request.user).select_related("category", "area", "unit")
+    items, next_before = page_of(filter_cases(qs, CaseFilter(**data)), limit)
+    return {"items": [serialize.case_summary(c) for c in items], "next_before": next_before}
+
+
+def lookup_category(code: str) -> Category:
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": code}, field="category")
+    return category
+
+
+def lookup_submission(payload: CaseIn | Any) -> dict:
+    """Turn the codes of a submission into objects; whether they may be used is the domain's decision."""
+    category = lookup_category(payload.category)
+    area = Area.objects.filter(code=payload.area).first()
+    if area is None:
+        raise InvalidInput(_("No village or community has the code %(code)s") % {"code": payload.area}, field="area")
+    grid = None
+    if getattr(payload, "grid", None):
+        grid = Grid.objects.filter(code=payload.grid, area=area).first()
+        if grid is None:
+            raise InvalidInput(_("No grid %(code)s in this village") % {"code": payload.grid}, field="grid")
+    return {"category": category, "area": area, "grid": grid}
+
+
+@router.post("", response={200: CaseOut, 201: CaseOut, 202: QueuedOut, **ERRORS, 422: ErrorOut}, summary="Submit a case (点单)",
+             description="The place is `area` (a village code), or else found from `lat`/`long` or `address`; a report that cannot "
+                         "be placed waits for a dispatcher (202). With an `Idempotency-Key` header a retried request returns the "
+                         "original case with status 200; the same key with other content is 422.")
+def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    idem = Idempotency(idempotency_key, str(request.user.pk)) if idempotency_key else None
+    content = dict(user=request.user, title=payload.title, description=payload.description, channel=payload.channel,
+                   urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+                   reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
+                   idempotency=idem)
+    if payload.area:
+        case, created = do_submit(address=payload.address, **lookup_submission(payload), **content)
+    else:
+        category = lookup_category(payload.category)
+        claim = PlaceClaim(address_id=payload.grid or "", lat=payload.lat, lon=payload.long, crs=payload.crs,
+                           address_string=payload.address)
+        intake = do_report(category=category, claim=claim, **content)
+        if intake.pending is not None:
+            return Status(202, {"queued": True, "token": intake.pending.token,
+                                "message": _("Received; a dispatcher will place it on the map shortly")})
+        case, created = intake.case, intake.created
+    case = get_visible_case(request, case.number)
+    return Status(201 if created else 200, serialize.case_detail(case, request.user, reveal=False))
+
+
+@router.get("/{number}", response={200: CaseOut, **ERRORS}, summary="Read one case",
+            description="Personal data is masked. `reveal=true` returns it unmasked to staff who need it, and the access is logged.")
+def read_case(request: HttpRequest, number: str, reveal: bool = False):
+    case = get_visible_case(request, number)
+    return serialize.case_detail(case, request.user, reveal=reveal)
+
+
+@router.get("/{number}/events", response={200: list[EventOut], **ERRORS}, summary="The case's audited history")
+def case_events(request: HttpRequest, number: str):
+    case = get_visible_case(request, number)
+    return [serialize.event_out(e) for e in case.events.select_related("unit").order_by("seq")]
+
+
+@router.get("/{number}/allowed-actions", response={200: list[AllowedAction], **ERRORS}, summary="Actions the caller may take now")
+def allowed_actions(request: HttpRequest, number: str):
+    case = get_visible_case(request, number)
+    return [{"action": a, "label": str(Action(a).label)} for a in access.allowed_action_names(request.user, case)]
+
+
+@router.get("/{number}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="Files attached to the case")
+def list_attachments(request: HttpRequest, number: str):
+    case = get_visible_case(request, number)
+    return [
+        {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
+         "uploaded_at": a.uploaded_at, "event_seq": a.event.seq if a.event_id else None}
+        for a in case.attachments.select_related("event").order_by("pk")
+    ]
+
+
+@router.get("/{number}/attachments/{attachment_id}", response={200: None, **ERRORS}, summary="Download an attachment")
+def download_attachment(request: HttpRequest, number: str, attachment_id: int):
+    case = get_visible_case(request, number)
+    att = case.attachments.filter(pk=attachment_id).first()
+    path = settings.MEDIA_ROOT / att.storage_name if att else None
+    if att is None or not path.exists():
+        raise NotFound(_("No such attachment"))
+    return FileResponse(path.open("rb"), content_type=att.content_type, as_attachment=True, filename=att.name)
+
+
+@router.post("/{number}/attachments", response={200: CaseOut, **ERRORS}, summary="Attach files with a progress note",
+             description="Recorded as a `note` action; size and type limits apply.")
+def add_attachments(request: HttpRequest, number: str, note: Form[str], files: File[list[UploadedFile]],
+                    expected_version: Form[int | None] = None):
+    case = get_visible_case(request, number)
+    uploads = [Upload(f.name or "file", f.read(settings.ATTACHMENT_MAX_BYTES + 1), f.content_type or "application/octet-stream") for f in files]
+    case = do_case_action(case, Action.NOTE, request.user, {"note": note}, expected_version=expected_version, uploads=uploads)
+    return serialize.case_detail(get_visible_case(request, case.number), request.user, reveal=False)
+
+
+# --- one endpoint per workflow action, with a body built from the same field list as the web forms ---
+
+_WIDGET_TYPES: dict[str, Any] = {
+    "textarea": str, "text": str, "date": str, "unit": int, "next_unit": int,
+    "rating": Literal[tuple(Rating.values)], "decision": Literal["reopen", "uphold"], "resolve_fields": dict[str, Any],
+}
+_WIDGET_HELP = {
+    "date": "ISO date (end of that working day, 17:30 Asia/Shanghai) or ISO datetime with offset",
+    "unit": "Unit id; empty: the routing suggestion", "next_unit": "Unit id at the next tier; empty: the routing suggestion",
+}
+
+
+def _action_schema(action: str) -> type[Schema]:
+    spec: dict[str, Any] = {
+        "expected_version": (int | None, Field(None, description="The `version` you read; 409 if the case changed since")),
+    }
+    for param in workflow.PARAMS[action]:
+        if param.kind == "files":
+            continue  # files go through POST /attachments
+        typ = _WIDGET_TYPES[param.kind]
+        spec[param.name] = (typ | None, Field(None, description=_WIDGET_HELP.get(param.kind, str(param.label))))
+    return create_model(f"{''.join(p.title() for p in action.split('_'))}In", __base__=Schema, **spec)
+
+
+def _register_action(action: str) -> None:
+    body = _action_schema(action)
+
+    def perform(request: HttpRequest, number: str, payload: body):  # type: ignore[valid-type]
+        case = get_visible_case(request, number)
+        params = {k: v for k, v in payload.dict().items() if v is not None and k != "expected_version"}
+        case = do_case_action(case, action, request.user, params, expected_version=payload.expected_version)
+        return serialize.case_detail(get_visible_case(request, case.number), request.user, reveal=False)
+
+    # Annotations are strings in this module; give ninja the real body class.
+    perform.__annotations__ = {"request": HttpRequest, "number": str, "payload": body}
+    perform.__name__ = f"case_{action}"
+    router.post(
+        f"/{{number}}/{action.replace('_', '-')}", response={200: CaseOut, **ERRORS}, operation_id=f"case_{action}",
+        summary=str(Action(action).label), description=f"Workflow action `{action}`; allowed only where GET allowed-actions lists it.",
+    )(perform)
+
+
+for _action in workflow.PERSON_ACTIONS:
+    _register_action(_action)
+
+
+# --- categories ---------------------------------------------------------------
+
+def _category_out(c: Category, leaf: bool) -> dict:
+    return {
+        "code": c.code, "name": c.name, "parent": c.parent.code if c.parent_id else None, "description": c.description,
+        "start_level": c.start_level, "allow_anonymous": c.allow_anonymous, "leaf": leaf,
+        "fields": [
+            {"name": s["name"], "label": s["label"], "type": s["type"], "required": bool(s.get("required")),
+             "stage": s.get("stage", "submit"), "choices": s.get("choices")}
+            for s in c.field_specs()
+        ],
+    }
+
+
+@categories_router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="Case categories with their fields")
+def list_categories(request: HttpRequest):
+    parents = set(Category.objects.filter(parent__isnull=False).values_list("parent_id", flat=True))  # one query, not one per row
+    return [_category_out(c, c.pk not in parents) for c in Category.objects.filter(active=True).select_related("parent")]
+
+
+@categories_router.get("/categories/{code}", response={200: CategoryOut, **ERRORS}, summary="One category")
+def read_category(request: HttpRequest, code: str):
+    c = Category.objects.filter(code=code).select_related("parent").first()
+    if c is None:
+        raise NotFound(_("No category has the code %(code)s") % {"code": code})
+    return _category_out(c, not c.children.exists())
+
+
+# --- report summary -------------------------------------------------------------
+
+@reports_router.get("/summary", response={200: SummaryOut, 401: ErrorOut}, summary="Totals by state, category, level and rating")
+def report_summary(request: HttpRequest, area: str = "", category: str = "", created_after: datetime | None = None,
+                   created_before: datetime | None = None):
+    f = CaseFilter(area=area, category=category, created_after=created_after, created_before=created_before)
+    return case_reports.summary(filter_cases(access.visible_cases(request.user), f))
+
+
+# --- public: no login ------------------------------------------------------------
+
+def track_out(case, *, with_code: bool = False) -> dict:
+    data = access.public_view(case)
+    data["category"] = case.category.name
+    data["events"] = access.public_events(case)
+    if with_code:
+        data["query_code"] = case.query_code
+    return data
+
+
+@public_router.get("/cases/{number}", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut},
+            summary="Follow a case by its number and query code (no personal data)",
+            description="Cases of public categories need no code; every other case needs the 查询码 given at submission.")
+def track_case(request: HttpRequest, number: str, code: str = Query("", description="The 查询码 given at submission")):
+    check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
+    return track_out(access.track_case(number, code))
+
+
+@public_router.post("/cases", response={200: TrackOut, 201: TrackOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+             summary="Report a matter without an account (rate limited per address)",
+             description="Keep the returned `query_code`: with the case number it lets you follow the case.")
+def public_submit(request: HttpRequest, payload: PublicCaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    check_rate(request, "public-submit", settings.PUBLIC_SUBMIT_RATE, _("Too many reports from your address; try again later"))
+    refs = lookup_submission(payload)
+    # Anonymous callers share no key space: the client's address is the namespace.
+    idem = Idempotency(idempotency_key, "public:" + client_address("", request)) if idempotency_key else None
+    case, created = do_submit(
+        user=None, title=payload.title, description=payload.description, address=payload.address, channel=Channel.API,
+        fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone, idempotency=idem, **refs,
+    )
+    return Status(201 if created else 200, track_out(case, with_code=True))
