@@ -402,6 +402,7 @@ def _unit_for(case: Case, params: dict, level: str, user: User | None) -> int:
         unit = suggest_unit(case.category, case.area_id, level)
         if unit is None:
             raise InvalidInput(_("No unit is configured for this category at this tier; choose one"), field="unit_id")
+        access.check_dispatch_unit(user, case, unit, level)  # a routing rule cannot send it elsewhere either
         return unit.pk
     try:
         unit = Unit.objects.get(pk=int(raw), active=True)

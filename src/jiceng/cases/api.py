@@ -28,13 +28,14 @@ from jiceng.throttle import check_rate, client_address
 
 from . import access, serialize, workflow
 from .actions import Idempotency, Upload, do_case_action, do_submit
+from .intake import PlaceClaim, do_report
 from .errors import InvalidInput, NotFound
 from .filters import CaseFilter, filter_cases, page_of
 from .models import Case, Category
 from .states import Action, Channel, Rating
 from . import reports as case_reports
 from .schemas import (
-    AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, CategoryOut, EventOut, PublicCaseIn, SummaryOut, TrackOut,
+    AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, CategoryOut, EventOut, PublicCaseIn, QueuedOut, SummaryOut, TrackOut,
 )
 
 router = Router(tags=["cases"])
@@ -71,11 +72,16 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]):
     return {"items": [serialize.case_summary(c) for c in items], "next_before": next_before}
 
 
+def lookup_category(code: str) -> Category:
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": code}, field="category")
+    return category
+
+
 def lookup_submission(payload: CaseIn | Any) -> dict:
     """Turn the codes of a submission into objects; whether they may be used is the domain's decision."""
-    category = Category.objects.filter(code=payload.category).first()
-    if category is None:
-        raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": payload.category}, field="category")
+    category = lookup_category(payload.category)
     area = Area.objects.filter(code=payload.area).first()
     if area is None:
         raise InvalidInput(_("No village or community has the code %(code)s") % {"code": payload.area}, field="area")
@@ -87,16 +93,27 @@ def lookup_submission(payload: CaseIn | Any) -> dict:
     return {"category": category, "area": area, "grid": grid}
 
 
-@router.post("", response={200: CaseOut, 201: CaseOut, **ERRORS}, summary="Submit a case (点单)",
-             description="With an `Idempotency-Key` header a retried request returns the original case with status 200.")
+@router.post("", response={200: CaseOut, 201: CaseOut, 202: QueuedOut, **ERRORS, 422: ErrorOut}, summary="Submit a case (点单)",
+             description="The place is `area` (a village code), or else found from `lat`/`long` or `address`; a report that cannot "
+                         "be placed waits for a dispatcher (202). With an `Idempotency-Key` header a retried request returns the "
+                         "original case with status 200; the same key with other content is 422.")
 def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
-    refs = lookup_submission(payload)
-    case, created = do_submit(
-        user=request.user, title=payload.title, description=payload.description, address=payload.address,
-        channel=payload.channel, urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
-        reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
-        idempotency=Idempotency(idempotency_key, str(request.user.pk)) if idempotency_key else None, **refs,
-    )
+    idem = Idempotency(idempotency_key, str(request.user.pk)) if idempotency_key else None
+    content = dict(user=request.user, title=payload.title, description=payload.description, channel=payload.channel,
+                   urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+                   reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
+                   idempotency=idem)
+    if payload.area:
+        case, created = do_submit(address=payload.address, **lookup_submission(payload), **content)
+    else:
+        category = lookup_category(payload.category)
+        claim = PlaceClaim(address_id=payload.grid or "", lat=payload.lat, lon=payload.long, crs=payload.crs,
+                           address_string=payload.address)
+        intake = do_report(category=category, claim=claim, **content)
+        if intake.pending is not None:
+            return Status(202, {"queued": True, "token": intake.pending.token,
+                                "message": _("Received; a dispatcher will place it on the map shortly")})
+        case, created = intake.case, intake.created
     case = get_visible_case(request, case.number)
     return Status(201 if created else 200, serialize.case_detail(case, request.user, reveal=False))
 

@@ -61,11 +61,14 @@ class CasePage(Schema):
 
 class CaseIn(Schema):
     category: str = Field(description="Leaf category code, see GET /api/v1/categories")
-    area: str = Field(description="12-digit village / community code")
+    area: str = Field("", description="12-digit village / community code; or give lat/long or address (then it is found)")
     title: str = Field(max_length=120)
     description: str = Field(max_length=4000)
     grid: str | None = Field(None, description="Grid code in that village")
-    address: str = ""
+    address: str = Field("", description="Address in words; without `area`, matched against village, grid and landmark names")
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude of the matter (with `long`)")
+    long: float | None = Field(None, ge=-180, le=180, description="Longitude of the matter (with `lat`)")
+    crs: str = Field("wgs84", description="Coordinate system of lat/long: wgs84, gcj02 (Chinese phone maps) or bd09")
     channel: str = Field("api", description="web, hotline, patrol, wechat, video, sensor, api, visit")
     urgency: str = Field("normal", description="normal, urgent or critical: chooses the category's limits")
     fields: dict[str, Any] = Field(default_factory=dict, description="Values for the category's fields")
@@ -74,6 +77,12 @@ class CaseIn(Schema):
     reporter_phone: str = ""
     reporter_id_number: str = ""
     source_ref: str = Field("", description="External id: hotline ticket, device id")
+
+
+class QueuedOut(Schema):
+    queued: bool = Field(True, description="The report could not be placed in a village: it waits for a dispatcher (待定位)")
+    token: str = Field(description="Reference of the waiting report")
+    message: str
 
 
 class PublicCaseIn(Schema):
