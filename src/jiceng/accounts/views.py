@@ -13,14 +13,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from .models import PersonalDataAccess, Role
+from .capabilities import Capability, can
+from .models import PersonalDataAccess
 
 PAGE_SIZE = 50
-LOG_READERS = {Role.AUDITOR, Role.ADMIN}
 
 
 def can_read_access_log(user) -> bool:
-    return user.is_authenticated and (user.role in LOG_READERS or user.is_superuser)
+    """Auditors and administrators (the role → capability table decides), and Django superusers."""
+    return user.is_authenticated and (can(user, Capability.READ_ACCESS_LOG) or user.is_superuser)
 
 
 def _day(value: str) -> datetime | None:

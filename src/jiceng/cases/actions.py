@@ -77,11 +77,11 @@ def _check_uploads(uploads: list[Upload]) -> list[dict]:
     """Refuse files that are too big, badly named, or whose bytes are not the declared allowed type.
 
     The declared content type is the client's claim; the bytes decide
-    (jiceng.security.uploads sniffs them), so an executable declared
+    (jiceng.uploadcheck sniffs them), so an executable declared
     ``image/png`` is refused.
     """
-    from jiceng.security.text import has_control_character
-    from jiceng.security.uploads import content_matches
+    from jiceng.textcheck import has_control_character
+    from jiceng.uploadcheck import content_matches
 
     described = []
     for up in uploads:
@@ -125,7 +125,7 @@ def _store_uploads(case: Case, event: CaseEvent, uploads: list[Upload], describe
 # --- submit ---------------------------------------------------------------
 
 def _clean_text(value: str, field: str, label: str, max_len: int, required: bool = True) -> str:
-    from jiceng.security.text import has_control_character, is_blank
+    from jiceng.textcheck import has_control_character, is_blank
 
     value = (value or "").strip()
     if has_control_character(value):

@@ -128,7 +128,8 @@ def read_case(request: HttpRequest, number: str, reveal: bool = False):
 @router.get("/{number}/events", response={200: list[EventOut], **ERRORS}, summary="The case's audited history")
 def case_events(request: HttpRequest, number: str):
     case = get_visible_case(request, number)
-    return [serialize.event_out(e) for e in case.events.select_related("unit").order_by("seq")]
+    text = access.case_text(request.user, case)
+    return [serialize.event_out(e, text) for e in case.events.select_related("unit").order_by("seq")]
 
 
 @router.get("/{number}/allowed-actions", response={200: list[AllowedAction], **ERRORS}, summary="Actions the caller may take now")

@@ -61,7 +61,7 @@ def _bounded(spec: dict, value: float) -> None:
 
 
 def _text(spec: dict, value: Any, max_length: int) -> str:
-    from jiceng.security.text import has_control_character, is_blank
+    from jiceng.textcheck import has_control_character, is_blank
 
     text = str(value).strip()
     if has_control_character(text):

@@ -78,7 +78,7 @@ def check_filter(f: CaseFilter) -> None:
     A filter that silently ignored ``state=bogus`` would answer "everything"
     to a caller who asked for something.
     """
-    from jiceng.security.text import has_control_character
+    from jiceng.textcheck import has_control_character
 
     if f.state and f.state != "open" and f.state not in State.values:
         raise InvalidInput(_("Unknown state “%(value)s”: use one of %(states)s or open")

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from jiceng.cases.errors import CaseError
+from jiceng.errors import DomainError as CaseError
 
 FORMAT = "jiceng-backup-1"
 DATABASE_FILE = "database.json"

@@ -32,7 +32,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .text import has_control_character
+from jiceng.textcheck import has_control_character
 
 INT_LIMIT = 2**63 - 1  # the widest integer column on either database
 MIN_YEAR, MAX_YEAR = 1900, 2200
