@@ -69,6 +69,10 @@ class Snapshot:
     merged_into: str = ""
     resolved_level: str = ""
     suspended_at: datetime | None = None
+    # The category fields: those submitted (carried in the submit event since
+    # chain version 2; None for older cases, whose replay cannot know them) and
+    # those the resolve step adds or changes.
+    fields: dict | None = None
 
     def replace(self, **changes: Any) -> "Snapshot":
         return dataclasses.replace(self, **changes)
@@ -365,7 +369,7 @@ def _dt(value: str | None) -> datetime | None:
 def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = "", actor_id: int | None = None) -> Snapshot:
     """Fold one event into a snapshot. The only place events change state."""
     if action == Action.SUBMIT:
-        return Snapshot(state=State.SUBMITTED, level=payload["level"], deadline=_dt(payload.get("deadline")))
+        return Snapshot(state=State.SUBMITTED, level=payload["level"], deadline=_dt(payload.get("deadline")), fields=payload.get("fields"))
     changes: dict[str, Any] = {"state": to_state}
     match action:
         case Action.ACCEPT:
@@ -396,6 +400,8 @@ def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = ""
             changes["owner_id"] = payload["owner_id"]
         case Action.RESOLVE:
             changes.update(result=payload["result"], resolved_level=s.level)
+            if payload.get("fields") and s.fields is not None:
+                changes["fields"] = {**s.fields, **payload["fields"]}
         case Action.RATE:
             changes["rating"] = payload["rating"]
             if payload.get("reopened"):
