@@ -32,7 +32,9 @@ from .states import Action
 
 # The Snapshot's names for columns whose database attribute differs.
 _SNAPSHOT_COLUMN = {"unit_id": "unit_id", "owner_id": "owner_id"}
-_EVENT_COLUMN = {"case": "case_id"}
+# An event's "case" is its case's number: a changed mark means the event was moved
+# to another case (event.case_id) or the case renumbered (case.number).
+_MOVED = ("event.case_id", "case.number")
 _ATTACHMENT_KEYS = ("name", "sha256", "size", "content_type")
 
 
@@ -94,7 +96,8 @@ def _event_problem(case: Case, e: CaseEvent, expected_prev: str) -> Problem | No
         return None
     columns: list[str] = []
     if v2:
-        columns = [f"event.{_EVENT_COLUMN.get(c, c)}" for c in chain.differing_columns(e.marks, values, chain.EVENT_COLUMNS)]
+        differing = chain.differing_columns(e.marks, values, chain.EVENT_COLUMNS)
+        columns = [f"event.{c}" for c in differing if c != "case"] + (list(_MOVED) if "case" in differing else [])
     elif chain.link_hash(e.prev_hash, _content(case.number, e, chain.VERSION)) == e.hash:
         columns = ["event.marks"]  # a version-2 event whose fingerprints were blanked
     if not columns:
@@ -243,7 +246,8 @@ def check_case_events(case: Case, events: list[CaseEvent], attachments: list[Att
     seen_v2 = False
     for expected_seq, e in enumerate(events, start=1):
         if e.seq != expected_seq:
-            problems.append(Problem(case.number, e.seq, "chain", f"序号不连续：应为{expected_seq}", ("event.seq",)))
+            moved = bool(e.marks) and "case" in chain.differing_columns(e.marks, _event_values(case.number, e), chain.EVENT_COLUMNS)
+            problems.append(Problem(case.number, e.seq, "chain", f"序号不连续：应为{expected_seq}", _MOVED if moved else ("event.seq",)))
             break
         if seen_v2 and not e.marks:
             problems.append(Problem(case.number, e.seq, "chain", "版本2之后出现版本1事件（列指纹被清空）", ("event.marks",)))
