@@ -237,10 +237,22 @@ def _alert_problems(case: Case, events: list[CaseEvent], series) -> list[Problem
 
 # --- one case ---------------------------------------------------------------------
 
+def _anchor_problems(case: Case, events: list[CaseEvent], pinned: tuple[int, str], anchor_seq: int) -> list[Problem]:
+    """The case still has, at the anchored position, the event with the anchored hash."""
+    count, head = pinned
+    at = next((e for e in events if e.seq == count), None)
+    if len(events) < count or at is None:
+        return [Problem(case.number, None, "anchor", f"事件链被截断：锚定#{anchor_seq}时有{count}个事件，现只有{len(events)}个", ("anchor",))]
+    if at.hash != head:
+        return [Problem(case.number, count, "anchor", f"锚定#{anchor_seq}之前的记录被改写（哈希链被重新计算）", ("anchor",))]
+    return []
+
+
 def check_case_events(case: Case, events: list[CaseEvent], attachments: list[Attachment] | None = None, *,
-                      series=None, file_cache: dict[str, bool] | None = None) -> list[Problem]:
-    """Check one case against its events (and its attachment rows and alert series, when given)."""
-    problems: list[Problem] = []
+                      series=None, file_cache: dict[str, bool] | None = None, pinned: tuple[int, str] | None = None,
+                      anchor_seq: int = 0) -> list[Problem]:
+    """Check one case against its events (and its attachment rows, alert series and anchored head, when given)."""
+    problems: list[Problem] = _anchor_problems(case, events, pinned, anchor_seq) if pinned else []
     prev = chain.GENESIS
     snapshot = workflow.Snapshot()
     seen_v2 = False
@@ -293,8 +305,15 @@ def _head_problems(case: Case, events: list[CaseEvent], snapshot: workflow.Snaps
 
 # --- all cases ------------------------------------------------------------------
 
-def iter_problems(cases=None, batch: int = 2000, *, files: bool = True) -> Iterator[Problem]:
-    """Verify every case (or a queryset of them), streaming in id order."""
+def iter_problems(cases=None, batch: int = 2000, *, files: bool = True, anchors: bool = True) -> Iterator[Problem]:
+    """Verify every case (or a queryset of them), streaming in id order, and the anchor log."""
+    from . import anchor
+
+    anchored = anchor.check_log() if anchors else None
+    pinned = anchored.heads if anchored else {}
+    for message in anchored.problems if anchored else []:
+        yield Problem("—", None, "anchor", message, ("anchor",))
+    seen: set[str] = set()
     qs = (cases if cases is not None else Case.objects.all()).order_by("pk")
     AlertCase = apps.get_model("triage", "AlertCase") if apps.is_installed("jiceng.triage") else None
     file_cache: dict[str, bool] | None = {} if files else None
@@ -302,7 +321,7 @@ def iter_problems(cases=None, batch: int = 2000, *, files: bool = True) -> Itera
     while True:
         page = list(qs.filter(pk__gt=last_pk)[:batch])
         if not page:
-            return
+            break
         by_case: dict[int, list[CaseEvent]] = {c.pk: [] for c in page}
         for e in CaseEvent.objects.filter(case_id__in=by_case).order_by("case_id", "seq"):
             by_case[e.case_id].append(e)
@@ -311,5 +330,10 @@ def iter_problems(cases=None, batch: int = 2000, *, files: bool = True) -> Itera
             rows[a.case_id].append(a)
         series = {s.case_id: s for s in AlertCase.objects.filter(case_id__in=by_case)} if AlertCase else {}
         for c in page:
-            yield from check_case_events(c, by_case[c.pk], rows[c.pk], series=series.get(c.pk), file_cache=file_cache)
+            seen.add(c.number)
+            yield from check_case_events(c, by_case[c.pk], rows[c.pk], series=series.get(c.pk), file_cache=file_cache,
+                                         pinned=pinned.get(c.number), anchor_seq=anchored.seq if anchored else 0)
         last_pk = page[-1].pk
+    if cases is None:
+        for number in sorted(set(pinned) - seen):
+            yield Problem(number, None, "anchor", f"锚定#{anchored.seq}时存在的工单已不在数据库中（被删除或改号）", ("anchor", "case.number"))
