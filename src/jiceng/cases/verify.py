@@ -222,10 +222,12 @@ def _alert_problems(case: Case, events: list[CaseEvent], series) -> list[Problem
     recorded = next((e for e in reversed(events) if e.action == Action.ALERT_REPEAT), None)
     if series is None:
         if recorded is not None:
-            return [Problem(case.number, recorded.seq, "alert", "告警序列记录缺失", ("alert",))]
+            return [Problem(case.number, recorded.seq, "alert", "事件记录了告警计数，但告警序列缺失", ("alert.case_id",))]
         return []
     if recorded is None:
-        return [Problem(case.number, None, "alert", "告警计数没有事件记录", ("alert.count",))]
+        if events and not events[0].marks:
+            return []  # a series from before chain version 2: its count was never recorded; the next alert records it
+        return [Problem(case.number, None, "alert", "告警序列没有事件记录（不属于本工单）", ("alert.case_id",))]
     p = recorded.payload
     shown = {"device_id": series.device_id, "alert_type": series.alert_type, "count": series.count,
              "first_seen": chain.canonical_time(series.first_seen), "last_seen": chain.canonical_time(series.last_seen)}

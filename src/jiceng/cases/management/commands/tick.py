@@ -32,7 +32,15 @@ class Command(BaseCommand):
         )
         for p in s.problems[:20]:
             self.stdout.write(f"  {p}")
+        self._record_pending_alerts(now)
         self._anchor_when_due(now)
+
+    def _record_pending_alerts(self, now):
+        """Sensor series with alerts not yet in their case's chain for a whole interval get their alert_repeat event."""
+        from jiceng.triage.alerts import flush_pending_alerts
+
+        if done := flush_pending_alerts(now):
+            self.stdout.write(f"告警计数入链 {done} 个序列")
 
     def _anchor_when_due(self, now):
         """The daily signed anchor of all chain heads (docs/security-record.md); never stops the deadline work."""
