@@ -1,4 +1,4 @@
-"""Admin for the holiday table (years chinese-calendar does not cover)."""
+"""Admin for the holiday table, routing overrides and the (read-only) personal-data access log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from . import sla
-from .models import WorkdayOverride
+from jiceng.accounts.models import PersonalDataAccess
+
+from .models import RoutingRule, WorkdayOverride
 
 
 @admin.register(WorkdayOverride)
@@ -21,3 +23,33 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
         if warning := sla.coverage_warning(timezone.localdate()):
             messages.warning(request, warning)
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Overrides of a category's default routing: category × area prefix × tier → unit."""
+
+    list_display = ("category", "area_prefix", "level", "unit")
+    list_filter = ("level", "category")
+    search_fields = ("area_prefix", "unit__name", "category__name")
+    list_select_related = ("category", "unit")
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who revealed whose personal data, when and why: read-only, as an access log must be."""
+
+    list_display = ("at", "user", "case", "purpose")
+    list_filter = ("purpose",)
+    search_fields = ("user__username", "case__number")
+    date_hierarchy = "at"
+    list_select_related = ("user", "case")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
