@@ -203,3 +203,42 @@ def test_the_download_refuses_bytes_that_no_longer_match(record):
     (Path(settings.MEDIA_ROOT) / row.storage_name).write_bytes(b"other bytes")
     with pytest.raises(AttachmentTampered):
         read_attachment_verified(row)
+
+
+ALERT_BOOKKEEPING = {
+    "alert.id": "surrogate key",
+    "alert.pending": "alerts received since the last alert_repeat event; recorded by the next one, not shown as the record",
+    "alert.pending_first_seen": "as pending",
+    "alert.pending_last_seen": "as pending",
+    "alert.recorded_at": "when the last alert_repeat event was written (its own time is in the chain)",
+}
+
+
+def test_every_alert_series_column_is_covered(world, settings):
+    from django.utils import timezone
+
+    from jiceng.triage.alerts import do_submit_alert
+    from jiceng.triage.models import AlertCase
+
+    settings.ALERT_RECORD_SECONDS = 0
+    at = timezone.now() - timedelta(hours=1)
+    outcomes = [do_submit_alert(user=world.users["admin"], category="yujing-flood", area_code=world.villages[-1].code, device_id="SW-7",
+                                alert_type="水位超警", title="水位超警预警", description="监测点水位超警", at=at + timedelta(minutes=m))
+                for m in (0, 3)]
+    other = submit(world, title="另一件事")
+    assert list(iter_problems()) == []
+    series = AlertCase.objects.get(case=outcomes[0].case)
+    tried = []
+    for column, attname in _columns(AlertCase, "alert"):
+        if column in ALERT_BOOKKEEPING:
+            continue
+        value = _changed(getattr(series, attname), column, outcomes[0].case, other, series)
+        try:
+            with transaction.atomic():
+                _tamper(AlertCase, series.pk, attname, value)
+                _named(column, {column})
+                raise _Rollback
+        except _Rollback:
+            pass
+        tried.append(column)
+    assert {"alert.count", "alert.first_seen", "alert.last_seen", "alert.device_id", "alert.case_id"} <= set(tried)
