@@ -30,6 +30,8 @@ BOOKKEEPING = {
     "case.version": "optimistic-concurrency token, bumped with every event; not shown as part of the record",
     "case.idempotency_key": "retry bookkeeping of the submitting client; never shown",
     "event.id": "surrogate key; the event's place is its case and seq",
+    "event.marks": "diagnostic fingerprints that let verify name a changed column; the hash protects the event "
+                   "(blanking them is caught: tests/cases/test_legacy_chain.py)",
     "attachment.id": "surrogate key; the file is identified by its SHA-256",
 }
 
