@@ -10,6 +10,8 @@ from jiceng.cases.models import Case
 from jiceng.triage.models import CaseLink
 from tests.cases.helpers import submit, village_staff
 
+from tests.triage.helpers import register_devices
+
 from .helpers import client_for, key_client, post_json
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,11 @@ T0 = (datetime.now(timezone.utc) - timedelta(hours=2)).replace(second=0, microse
 def _at(minutes: int = 0) -> str:
     """A claimed alert time within the accepted window (the last 7 days)."""
     return (T0 + timedelta(minutes=minutes)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def devices(world):
+    return register_devices(world, "cam-17", village=world.villages[0])
 
 
 def _alert(world, at: str, **kw):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0001_initial'),
+        ('triage', '0002_devices_and_queue'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_sla_urgency_holidays_marks'),
+        ('cases', '0003_access_public_idempotency'),
     ]
 
     operations = [
