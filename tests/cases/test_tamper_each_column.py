@@ -29,6 +29,9 @@ BOOKKEEPING = {
     "case.id": "surrogate key; readers see the case number",
     "case.version": "optimistic-concurrency token, bumped with every event; not shown as part of the record",
     "case.idempotency_key": "retry bookkeeping of the submitting client; never shown",
+    "case.content_fingerprint": "retry bookkeeping (tells a retry from a reused key); the content itself is covered",
+    "case.query_code": "the reporter's access credential (查询码), not part of the record; may be reissued",
+    "case.open311_token": "Open311 client's token for a pending request; bookkeeping of the adapter",
     "event.id": "surrogate key; the event's place is its case and seq",
     "event.marks": "diagnostic fingerprints that let verify name a changed column; the hash protects the event "
                    "(blanking them is caught: tests/cases/test_legacy_chain.py)",
@@ -226,7 +229,10 @@ def test_every_alert_series_column_is_covered(world, settings):
     from jiceng.triage.alerts import do_submit_alert
     from jiceng.triage.models import AlertCase
 
+    from tests.triage.helpers import register_devices
+
     settings.ALERT_RECORD_SECONDS = 0
+    register_devices(world, "SW-7", village=world.villages[-1])
     at = timezone.now() - timedelta(hours=1)
     outcomes = [do_submit_alert(user=world.users["admin"], category="yujing-flood", area_code=world.villages[-1].code, device_id="SW-7",
                                 alert_type="水位超警", title="水位超警预警", description="监测点水位超警", at=at + timedelta(minutes=m))
