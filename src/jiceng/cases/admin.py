@@ -8,7 +8,7 @@ from django.utils import timezone
 from . import sla
 from jiceng.accounts.models import PersonalDataAccess
 
-from .models import RoutingRule, WorkdayOverride
+from .models import RoutingRule, UnlocatedReport, WorkdayOverride
 
 
 @admin.register(WorkdayOverride)
@@ -52,4 +52,18 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnlocatedReport)
+class UnlocatedReportAdmin(admin.ModelAdmin):
+    """Read only: dispatchers place reports from the 待定位 page (/cases/unlocated/)."""
+
+    list_display = ("token", "county_code", "category", "title", "received_at", "status", "case")
+    list_filter = ("status",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_access_public_idempotency'),
+        ('cases', '0004_unlocated_reports'),
     ]
 
     operations = [
