@@ -243,6 +243,20 @@ JICENG_ESCALATE_AFTER_HOURS = int(os.environ.get("JICENG_ESCALATE_AFTER_HOURS", 
 # Backups (jiceng backup): JSON whose times keep their microseconds (the hash chain covers them).
 SERIALIZATION_MODULES = {"json-exact": "jiceng.security.serializer"}
 
+# The record (docs/security-record.md): the daily signed anchor of every case's
+# chain head, kept outside the database; the signing key (Ed25519, created on
+# first use with mode 0600) in the data directory unless JICENG_ANCHOR_KEY names
+# another path; an anchor is due when the last is older than this many hours.
+ANCHOR_DIR = Path(os.environ.get("JICENG_ANCHOR_DIR", str(DATA_DIR / "anchors"))).resolve()
+ANCHOR_KEY_PATH = Path(os.environ.get("JICENG_ANCHOR_KEY", str(DATA_DIR / "anchor-key.pem"))).resolve()
+ANCHOR_INTERVAL_HOURS = float(os.environ.get("JICENG_ANCHOR_INTERVAL_HOURS", "24"))
+# A client's claimed time (a sensor's alert time) is data, refused outside this
+# window around the server clock; a series records at most one alert_repeat
+# event per this many seconds (the rest is counted and recorded by the next one).
+CLAIMED_TIME_MAX_AGE_DAYS = float(os.environ.get("JICENG_CLAIMED_TIME_MAX_AGE_DAYS", "7"))
+CLAIMED_TIME_MAX_AHEAD_MINUTES = float(os.environ.get("JICENG_CLAIMED_TIME_MAX_AHEAD_MINUTES", "5"))
+ALERT_RECORD_SECONDS = float(os.environ.get("JICENG_ALERT_RECORD_SECONDS", "60"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -109,13 +109,14 @@ def test_merging_from_the_panel_uses_the_case_action(world, client):
     assert new.state == "merged" and new.merged_into == first.number
 
 
-def test_the_panel_shows_the_alert_count(world, client):
+def test_the_panel_shows_the_alert_count(world, client, settings):
+    settings.ALERT_RECORD_SECONDS = 0  # every alert recorded in the chain at once: the panel shows the recorded count
     village = world.villages[-1]
     register_devices(world, "SW-7", village=village)
-    at = datetime(2026, 11, 20, 2, tzinfo=timezone.utc)
+    at = (datetime.now(timezone.utc) - timedelta(hours=1)).replace(second=0, microsecond=0)
     for minute in (0, 1, 2):
         outcome = do_submit_alert(user=world.users["admin"], category="yujing-flood", area_code=village.code, device_id="SW-7", alert_type="水位超警",
-                                  title="水位超警预警", description="监测点水位超警", at=at.replace(minute=minute))
+                                  title="水位超警预警", description="监测点水位超警", at=at + timedelta(minutes=minute))
     client.force_login(world.users["leader"])
     panel = client.get(f"/triage/cases/{outcome.case.number}/panel/").content.decode()
     assert "alert-series" in panel and "SW-7" in panel and ">3 " in panel

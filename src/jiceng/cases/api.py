@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from functools import wraps
 
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
@@ -29,7 +30,8 @@ from jiceng.throttle import check_rate, client_address
 from . import access, serialize, workflow
 from .actions import Idempotency, Upload, do_case_action, do_submit
 from .intake import PlaceClaim, do_report
-from .errors import InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound
+from .verify import AttachmentTampered, read_attachment_verified
 from .filters import CaseFilter, filter_cases, page_of
 from .models import Case, Category
 from .states import Action, Channel, Rating
@@ -155,7 +157,13 @@ def download_attachment(request: HttpRequest, number: str, attachment_id: int):
     path = settings.MEDIA_ROOT / att.storage_name if att else None
     if att is None or not path.exists():
         raise NotFound(_("No such attachment"))
-    return FileResponse(path.open("rb"), content_type=att.content_type, as_attachment=True, filename=att.name)
+    try:
+        data = read_attachment_verified(att)  # never serve bytes that are not the ones recorded
+    except AttachmentTampered:
+        raise Conflict(_("The stored file no longer matches the case's record; it is not served. Tell the administrator (jiceng verify).")) from None
+    response = HttpResponse(data, content_type=att.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, att.name)
+    return response
 
 
 @router.post("/{number}/attachments", response={200: CaseOut, **ERRORS}, summary="Attach files with a progress note",

@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from jiceng.cases.models import Case
+from jiceng.cases.tick import ticked
 
 
 @receiver(post_save, sender=Case, dispatch_uid="triage-index-new-case")
@@ -14,3 +15,12 @@ def index_new_case(sender, instance: Case, created: bool, raw: bool = False, **k
         from .keys import index_cases
 
         index_cases([instance])
+
+
+@receiver(ticked)
+def record_pending_alerts(sender, now, **kwargs) -> str | None:
+    """Each tick: series with alerts not yet in their case's chain for a whole interval get their alert_repeat event."""
+    from .alerts import flush_pending_alerts
+
+    done = flush_pending_alerts(now)
+    return f"告警计数入链 {done} 个序列" if done else None
