@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from jiceng.people.idnumber import normalise_id_number, validate_id_number
 
 from .categories import CATEGORY_NAMES
+from .messages import cell_text
 from .roster import RowProblem, check_roster
 
 #: Largest table we read (rows); a county's list is far smaller.
@@ -68,8 +69,13 @@ class CellProblem:
     column: str
     reason: str
 
+    @property
+    def text(self) -> str:
+        """The message every adapter shows (see :mod:`.messages`)."""
+        return cell_text(self.sheet, self.row, self.column, self.reason)
+
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason}
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason, "text": self.text}
 
 
 @dataclass
