@@ -229,7 +229,7 @@ def _groups(value: Any) -> tuple[str, ...]:
 def _area(value: Any) -> str:
     text = str(value).strip()
     if isinstance(value, bool) or not _AREA_RE.match(text):
-        raise ValueError("村（社区）代码应为12位数字")
+        raise ValueError("应为12位数字（如 431102101201）")
     return text
 
 

@@ -145,7 +145,8 @@ def parse_policy_text(text: str | bytes, *, field: str) -> Policy:
     except UnicodeDecodeError:
         raise InvalidInput(_("The policy file must be UTF-8 text."), field=field) from None
     except PolicyError as exc:
-        raise InvalidInput(_("The policy file has a problem: %(problem)s") % {"problem": exc}, field=field) from None
+        # The message starts with the key path (e.g. "basic.levels.1.ratio：…"), as documented.
+        raise InvalidInput(str(exc), field=field) from None
 
 
 def used_policy(used: PolicyEntry | Policy) -> dict[str, Any]:

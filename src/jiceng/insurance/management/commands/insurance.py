@@ -145,7 +145,7 @@ class Command(BaseCommand):
         policy = _policy(options["policy"])
         path = options["bills"]
         is_csv = path.lower().endswith(".csv")
-        raw, rows = _read_csv_bills(path) if is_csv else (_read_json(path), None)
+        raw, row_numbers = _read_csv_bills(path) if is_csv else (_read_json(path), None)
         if not isinstance(raw, list):
             raise CommandError("账单文件必须是 JSON 数组")
         bills, errors = parse_bills(raw, policy)
@@ -173,7 +173,7 @@ class Command(BaseCommand):
                         "errors": [{"index": e["index"], "id": e["id"], "error": e["reason"]} for e in errors]}
             _write_text(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n", self.stdout)
         info = self.stdout if out else self.stderr
-        numbered = errors if rows is None else [{**e, "row": rows[e["index"]]} for e in errors]
+        numbered = errors if row_numbers is None else [{**e, "row": row_numbers[e["index"]]} for e in errors]
         for message in bill_messages(numbered):
             self.stderr.write(f"未计算：{message.text}")
         info.write(f"共计算 {len(bills)} 张账单：总费用 {totals['total']} 元，基本医保 {totals['basic']} 元，"
@@ -294,16 +294,16 @@ class Command(BaseCommand):
 
 def _policy(value: str) -> Policy:
     path = Path(value)
-    if not path.exists():
+    shipped = shipped_policies()
+    if not path.exists() and value in shipped:
+        path = shipped[value]
+    elif not path.exists() and value.startswith("office-"):
         try:
             return services.find_policy_entry(value).policy
         except services.InvalidInput as exc:
-            raise CommandError(f"找不到政策文件 {value}：{exc.message}") from None
-        except DatabaseError:
-            shipped = shipped_policies()
-            if value in shipped:
-                return load_policy(shipped[value])
-            raise CommandError(f"找不到政策文件 {value}（内置政策：{'、'.join(shipped)}）") from None
+            raise CommandError(exc.message) from None
+    if not path.exists():
+        raise CommandError(f"找不到政策文件 {value}（内置政策：{'、'.join(shipped)}；本单位添加的政策见 jiceng insurance policy list）")
     try:
         return load_policy(path)
     except PolicyError as exc:
