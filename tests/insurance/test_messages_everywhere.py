@@ -98,3 +98,11 @@ def test_roster_problems_read_the_same_on_the_command_line_and_the_api(world, tm
         user=world.users["county-civil_affairs"]).json()
     assert err.getvalue().splitlines() == [p["text"] for p in data["problems"]]
     assert data["problems"][0]["text"].startswith("困难群体名单 第 2 行 A（身份证号码） 列：校验码错误")
+
+
+def test_a_rejected_row_is_also_told_when_no_policy_covers_its_date(world, client):
+    client.force_login(world.users["county-civil_affairs"])
+    page = client.post("/insurance/calc/", _form(date_2="2027-01-05")).content.decode()
+    messages = _messages_in(page)
+    assert messages[0].startswith("第 1、2、3 行 身份证号码：校验码错误")
+    assert any(m.startswith("第 3 行 就诊日期：没有适用于 2027-01-05") for m in messages)

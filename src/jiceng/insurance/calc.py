@@ -93,6 +93,7 @@ def run_calc(policy: Policy | Sequence[PolicyEntry], raw_bills: list[Any], *, ex
             chosen.append(entry.policy)
             used.setdefault(id(entry.policy), entry)
         bills = kept
+        _check_rejected_dates(policy, raw_bills, errors)  # type: ignore[arg-type]
         errors.sort(key=lambda e: e["index"])
     results = _calculate(bills, chosen, explain)
     by_id = {r.id: result_to_json(r) for r in results}
@@ -109,6 +110,26 @@ def run_calc(policy: Policy | Sequence[PolicyEntry], raw_bills: list[Any], *, ex
         else:
             entries.append(by_id[next(good).id])
     return CalcRun(bills, results, errors, entries, rejected_people, chosen, list(used.values()))
+
+
+def _check_rejected_dates(entries: Sequence[PolicyEntry], raw_bills: list[Any], errors: list[dict[str, Any]]) -> None:
+    """A rejected bill whose date no policy covers says so too, so every problem is told at once."""
+    from .bills import _OPTIONAL_READERS, _READERS
+
+    for error in errors:
+        raw = raw_bills[error["index"]]
+        fields = {f for f, _reason in error["problems"]}
+        if not isinstance(raw, dict) or "date" in fields:
+            continue
+        try:
+            day = _READERS["date"](raw.get("date"))
+            area = _OPTIONAL_READERS["area"](raw["area"]) if raw.get("area") not in (None, "") else None
+            choose_policy(entries, day, area)
+        except NoPolicy as exc:
+            error["problems"].append(("date", str(exc)))
+            error["reason"] += f"；就诊日期：{exc}"
+        except ValueError:
+            continue  # the date or area is itself wrong, and already reported
 
 
 def _indexes(raw_bills: list[Any], errors: list[dict[str, Any]]) -> list[int]:

@@ -158,8 +158,9 @@ def used_policy(used: PolicyEntry | Policy) -> dict[str, Any]:
 
 
 def policy_choices() -> list[tuple[str, str]]:
-    """(id, label with years) of the usable policies, for forms."""
-    return [(e.id, e.label) for e in policy_catalog()]
+    """(id, label with years) of the usable policies, newest period first, for forms."""
+    entries = sorted(policy_catalog(), key=lambda e: (e.policy.effective_from, e.policy.region, e.origin == OFFICE), reverse=True)
+    return [(e.id, e.label) for e in entries]
 
 
 def do_add_policy(

@@ -144,7 +144,7 @@ def _compute(request: HttpRequest, rows: list[dict[str, str]]) -> dict[str, Any]
     used = [services.used_policy(u) for u in run.used]
     out: dict[str, Any] = {
         "used": used, "illustrative": any(u["illustrative"] for u in used), "results": results,
-        "messages": run.messages(rows=filled, show_bills=False),
+        "bill_messages": run.messages(rows=filled, show_bills=False),
         "totals": totals, "reimbursed": reimbursed, "ratio": ratio, "person_name": name,
         "masked_id": mask_id_number(id_number) if id_number else "",
         "category_name": CATEGORY_NAMES.get(results[0]["bill"].category, "") if results else "",
