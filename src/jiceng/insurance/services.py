@@ -7,6 +7,7 @@ stay free of Django.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,7 +93,7 @@ def policy_catalog(include_superseded: bool = False) -> list[PolicyEntry]:
     Superseded office versions are included only on request (they stay
     readable, they are never chosen).
     """
-    entries = [PolicyEntry(pid, load_policy(path)) for pid, path in shipped_policies().items()]
+    entries = list(_shipped_entries())
     rows = OfficePolicy.objects.select_related("uploaded_by").order_by("region", "effective_from", "version")
     if not include_superseded:
         rows = rows.filter(superseded_at__isnull=True)
@@ -101,10 +102,22 @@ def policy_catalog(include_superseded: bool = False) -> list[PolicyEntry]:
     return entries
 
 
+@functools.lru_cache(maxsize=1)
+def _shipped_entries() -> tuple[PolicyEntry, ...]:
+    # The shipped files do not change while the process runs; parse them once.
+    return tuple(PolicyEntry(pid, load_policy(path)) for pid, path in shipped_policies().items())
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed(sha256: str, text: str) -> Policy:
+    # A stored version never changes (no edits), so its digest identifies the parse.
+    return load_policy(text.encode("utf-8"))
+
+
 def office_entry(row: OfficePolicy) -> PolicyEntry:
     """An office's stored policy as a catalogue entry (validated again on load)."""
     who = row.uploaded_by.display_name if row.uploaded_by_id else row.uploaded_via
-    return PolicyEntry(row.policy_id, load_policy(row.toml.encode("utf-8")), OFFICE, row.version, who,
+    return PolicyEntry(row.policy_id, _parsed(row.sha256, row.toml), OFFICE, row.version, who,
                        row.uploaded_at, row.superseded_at is not None)
 
 
@@ -114,9 +127,9 @@ def find_policy_entry(policy_id: str) -> PolicyEntry:
         row = OfficePolicy.objects.filter(pk=int(policy_id[7:])).first()
         if row is not None:
             return office_entry(row)
-    shipped = shipped_policies()
-    if policy_id in shipped:
-        return PolicyEntry(policy_id, load_policy(shipped[policy_id]))
+    for entry in _shipped_entries():
+        if entry.id == policy_id:
+            return entry
     known = "、".join(e.id for e in policy_catalog())
     raise InvalidInput(_("Unknown policy “%(id)s” (known: %(known)s).") % {"id": policy_id, "known": known}, field="policy_id")
 
