@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,8 @@ from .models import OfficePolicy, RiskCaseLink
 from .policy import Policy, PolicyError, load_policy, shipped_policies
 from .risk import ABSOLUTE, INCOME_SHARE, RiskFinding
 from .selection import OFFICE, PolicyEntry
+
+logger = logging.getLogger(__name__)
 
 #: The case category of a risk case (shipped in cases/defaults/case_types.toml).
 RISK_CATEGORY = "fanpin-illness"
@@ -98,7 +101,11 @@ def policy_catalog(include_superseded: bool = False) -> list[PolicyEntry]:
     if not include_superseded:
         rows = rows.filter(superseded_at__isnull=True)
     for row in rows:
-        entries.append(office_entry(row))
+        try:
+            entries.append(office_entry(row))
+        except PolicyError as exc:
+            # Stored before a stricter check: leave it out rather than break every page.
+            logger.warning("stored policy %s no longer validates: %s", row.policy_id, exc)
     return entries
 
 
@@ -126,7 +133,10 @@ def find_policy_entry(policy_id: str) -> PolicyEntry:
     if policy_id.startswith("office-") and policy_id[7:].isdigit():
         row = OfficePolicy.objects.filter(pk=int(policy_id[7:])).first()
         if row is not None:
-            return office_entry(row)
+            try:
+                return office_entry(row)
+            except PolicyError as exc:
+                raise InvalidInput(str(exc), field="policy_id") from None
     for entry in _shipped_entries():
         if entry.id == policy_id:
             return entry
