@@ -263,10 +263,11 @@ def roster_workbook(
     totals.freeze_panes = "A2"
 
     bad = wb.create_sheet("问题行")
-    _write_row(bad, ["表格", "行号", "列", "原因"])
+    # The last column is the message exactly as the page, the command line and the API word it.
+    _write_row(bad, ["表格", "行号", "列", "原因", "消息"])
     for problem in report.problems:
-        _write_row(bad, [problem.sheet, problem.row, problem.column, problem.reason])
-    _widths(bad, [14, 8, 22, 60])
+        _write_row(bad, [problem.sheet, problem.row, problem.column, problem.reason, problem.text])
+    _widths(bad, [14, 8, 22, 50, 80])
     bad.freeze_panes = "A2"
 
     out = io.BytesIO()
