@@ -92,3 +92,18 @@ def test_a_run_computes_each_year_under_its_own_policy_and_rejects_a_missing_yea
 def test_any_date_of_2025_or_2026_gets_the_policy_that_covers_it(day):
     entry = choose_policy(_shipped(), day, "431102101201")
     assert entry.policy.covers(day) and entry.id.endswith(str(day.year))
+
+
+@given(st.dates(), st.one_of(st.none(), st.from_regex(r"\A43\d{10}\Z"), st.from_regex(r"\A\d{12}\Z")))
+def test_any_date_and_village_either_computes_or_says_why(day, area):
+    bill = {"id": "1", "person": "p", "category": "dibao", "date": day.isoformat(), "hospital_level": "2",
+            "total": "1000", "in_policy": "900"}
+    if area is not None:
+        bill["area"] = area
+    run = run_calc(_shipped(), [bill])
+    if run.errors:
+        (message,) = run.messages()
+        assert message.field == "date" and "没有适用于" in message.text
+        assert not any(e.policy.applies_to(day, area) for e in _shipped())
+    else:
+        assert run.policies[0].applies_to(day, area)
