@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from ninja.testing import TestClient
 
-from jiceng.accounts.scope import visible_cases
+from jiceng.cases.access import visible_cases
 from jiceng.cases.models import Case
 from jiceng.insurance import check_digit
 from jiceng.insurance.api import router

@@ -20,9 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.models import Role, User
-from jiceng.accounts.scope import in_area_scope, visible_cases
+from jiceng.cases.access import can_submit_in, in_area_scope, visible_cases
 from jiceng.areas.models import Area, AreaLevel
-from jiceng.cases.actions import do_submit
+from jiceng.cases.actions import Idempotency, do_submit
 from jiceng.cases.errors import InvalidInput, NotPermitted
 from jiceng.cases.models import Case, Category
 from jiceng.cases.routing import suggest_unit
@@ -371,7 +371,10 @@ def do_open_risk_cases(
                 continue
             unit = suggest_unit(category, area.code, category.start_level)
             place = {"village": area.name, "unit": unit.name if unit is not None else ""}
-            case, created, who = _risk_case(finding, category, area, actor, system, triggered_by, via, policy, now)
+            # The user who ran the check submits where they may (so the case is in their own list);
+            # elsewhere the system account does, and the link still names them.
+            submitter = actor if triggered_by is None or can_submit_in(triggered_by, area) else system
+            case, created, who = _risk_case(finding, category, area, submitter, system, triggered_by, via, policy, now)
             outcomes.append(RiskOutcome(finding, case=case, created=created, triggered_by_id=who, **place))
     return outcomes
 
@@ -383,8 +386,10 @@ def _risk_case(finding: RiskFinding, category: Category, area: Area, actor: User
     link = RiskCaseLink.objects.select_related("case").filter(key=key).first()
     if link is not None:
         return link.case, False, link.triggered_by_id
-    # Cases opened before the link existed carry the system account's key.
-    legacy = Case.objects.filter(idempotency_key=f"{system.pk}:{key}"[:128]).first()
+    # Cases opened before the link existed carry the system account's key
+    # (stored as "pk:key" before the keys were namespaced, hashed since).
+    legacy_keys = [f"{system.pk}:{key}"[:128], _stored_key(Idempotency(key, str(system.pk)))]
+    legacy = Case.objects.filter(idempotency_key__in=legacy_keys).first()
     if legacy is not None:
         RiskCaseLink.objects.create(key=key, case=legacy, triggered_by=None, created_at=now)
         return legacy, False, None
@@ -400,7 +405,7 @@ def _risk_case(finding: RiskFinding, category: Category, area: Area, actor: User
                 fields={k: v for k, v in fields.items() if k in specs},
                 reporter_name=name, reporter_id_number=id_number,
                 source_ref=f"medical-protection:{finding.year}",
-                idempotency_key=key, now=now,
+                idempotency=Idempotency(key, str(actor.pk), strict=False), now=now,
             )
             RiskCaseLink.objects.create(key=key, case=case, triggered_by=triggered_by, created_at=now)
     except IntegrityError:
