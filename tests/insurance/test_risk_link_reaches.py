@@ -77,3 +77,16 @@ def test_the_api_and_the_command_line_name_the_case_too(world, tmp_path):
     out = io.StringIO()
     call_command("insurance", "calc", "--bills", str(path), "--out", str(tmp_path / "o.json"), "--open-risk-cases", stdout=out)
     assert f"因病返贫风险工单 {case.number}（待受理）已存在，由{village.name}" in out.getvalue()
+
+
+def test_a_user_who_may_not_file_in_that_village_still_gets_the_case_opened_and_named(world, client):
+    village = world.villages[-1]  # in the second township
+    staff = world.users[f"tz-{world.townships[0].code[6:9]}"]
+    assert not village.code.startswith(world.townships[0].code[:9])
+    client.force_login(staff)
+    page = client.post("/insurance/calc/", _form(village.code)).content.decode()
+    case = Case.objects.get(category__code="fanpin-illness")
+    assert case.created_by.username == "system-medical-protection" and case.area_id == village.code
+    assert f"已开启因病返贫风险工单 {case.number}（待受理）" in page
+    assert RiskCaseLink.objects.get().triggered_by == staff
+    assert visible_cases(world.users[f"cun-{village.code}"]).filter(pk=case.pk).exists()

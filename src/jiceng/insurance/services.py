@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.models import Role, User
 from jiceng.cases.access import can_submit_in, in_area_scope, visible_cases
 from jiceng.areas.models import Area, AreaLevel
-from jiceng.cases.actions import Idempotency, do_submit
+from jiceng.cases.actions import Idempotency, _stored_key, do_submit  # _stored_key: to find cases opened before RiskCaseLink
 from jiceng.cases.errors import InvalidInput, NotPermitted
 from jiceng.cases.models import Case, Category
 from jiceng.cases.routing import suggest_unit
