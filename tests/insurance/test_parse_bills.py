@@ -49,7 +49,7 @@ def test_a_good_bill_is_parsed_and_normalised():
 def test_it_reports_a_missing_field():
     error = _reason(_with(in_policy=_DROP))
     assert error["id"] == "ok-1"
-    assert "缺少字段 in_policy" in error["reason"]
+    assert "政策范围内费用：未填写" in error["reason"] and "in_policy" not in error["reason"]
 
 
 def test_it_reports_bad_amounts():
@@ -113,4 +113,4 @@ def test_it_reads_json_text_and_groups():
     [bill], errors = parse_bills(text)
     assert errors == []
     assert bill.groups == ("pneumoconiosis",)
-    assert "groups" in _reason(_with(groups="pneumoconiosis"))["reason"]
+    assert "特殊群体：" in _reason(_with(groups="pneumoconiosis"))["reason"]

@@ -87,7 +87,7 @@ CASES = [
     (_set(["subsidy", "premium"], Decimal("300.001")), "subsidy.premium", "两位小数"),
     (_set(["meta", "effective_to"], "2021-12-31"), "meta.effective_to", "早于起始日期"),
     (_set(["meta", "effective_from"], "2022-13-01"), "meta.effective_from", "日期格式不正确"),
-    (_set(["meta", "region"], "4311"), "meta.region", "12位数字"),
+    (_set(["meta", "region"], "4311"), "meta.region", "6位行政区划代码"),
     (_set(["basic", "deductible_per"], "month"), "basic.deductible_per", "admission"),
     (_set(["basic", "deductable"], 1), "basic.deductable", "未知的键"),
     (_set(["critical", "tilt", "ratio_bonus"], Decimal("0.35")), "critical.tilt.ratio_bonus", "超过 1"),

@@ -54,8 +54,8 @@ def test_a_case_is_opened_once_per_person_and_year_even_when_run_twice(tmp_path,
     assert case.area_id == village.code and case.state == "submitted"
     assert case.created_by.username == SYSTEM_USERNAME and case.events.count() == 1
     assert case.fields == {"risk_year": 2022, "medical_self_pay": "7508.50"}
-    assert f"已开启因病返贫风险工单 {case.number}" in first
-    assert f"因病返贫风险工单 {case.number} 已存在" in second
+    assert f"已开启因病返贫风险工单 {case.number}（待受理）" in first
+    assert f"因病返贫风险工单 {case.number}（待受理）已存在" in second
 
 
 @pytest.mark.django_db

@@ -80,8 +80,9 @@ def test_it_lists_who_is_not_enrolled_by_village_and_exports_excel(tmp_path, wor
     assert problems[1][:3] == ["参保名册", 4, "C（身份证号码）"] and "数字格式" in problems[1][3]
     assert problems[2][:3] == ["困难群体名单", 5, "A（身份证号码）"]
     row7 = {p[2]: p[3] for p in problems if p[1] == 7}
-    assert row7 == {"B（姓名）": "姓名不能为空", "C（人员类别）": "未知的人员类别：vip", "D（村（社区）代码）": "村（社区）代码应为12位数字"}
+    assert row7 == {"B（姓名）": "姓名不能为空", "C（人员类别）": "未知的人员类别：vip（可填：普通参保人、特困人员、低保对象、返贫致贫人口、监测对象）", "D（村（社区）代码）": "应为12位数字（如 431102101201）"}
     assert "困难群体名单 第 5 行 A（身份证号码） 列：校验码错误" in err.getvalue()
+    assert [p[4] for p in problems] == err.getvalue().splitlines()  # the workbook words each problem as the command line
     assert "未参保 2 人，涉及 2 个村（社区）" in out.getvalue()
 
 

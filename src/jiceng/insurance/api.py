@@ -21,8 +21,9 @@ from jiceng.cases.errors import InvalidInput
 from jiceng.people.masking import mask_id_number, mask_name
 
 from . import services
-from .calc import risk_settings, run_calc
+from .calc import run_calc
 from .categories import CATEGORY_NAMES
+from .messages import field_label, problem_text, rows_text
 from .money import ZERO
 from .subsidy import subsidy_for, subsidy_totals
 from .subsidy_rows import subsidy_rows
@@ -39,7 +40,8 @@ MAX_BILLS = 100_000
 
 
 class PolicyRef(Schema):
-    policy_id: str | None = Field(None, description="Id of a shipped policy, e.g. example-hunan-2022")
+    policy_id: str | None = Field(None, description="Id of a policy (e.g. example-hunan-2026 or office-3); "
+                                  "for /calc, leave it out (or \"auto\") to choose each bill's policy by its date and area")
     policy_toml: str | None = Field(None, description="A whole policy file (TOML); used instead of policy_id when given")
 
 
@@ -91,7 +93,24 @@ class BillOut(Schema):
 class BillErrorOut(Schema):
     index: int
     id: str | None
+    reason: str = Field(description="All problems of the bill, each as 中文标签：原因")
+
+
+class MessageOut(Schema):
+    rows: list[int] = Field(description="Positions in the bills array, from 1")
+    bills: list[str]
+    field: str
+    label: str = Field(description="The field's Chinese label")
     reason: str
+    text: str = Field(description="The message as the web page and the command line show it")
+
+
+class PolicyUsed(Schema):
+    id: str
+    name: str
+    years: str
+    region: str
+    illustrative: bool
 
 
 class RiskOut(Schema):
@@ -101,14 +120,21 @@ class RiskOut(Schema):
     crossed: list[str]
     opened: bool
     existing: bool
-    case_number: str | None = Field(None, description="Only when the caller may see the case")
+    case_number: str | None = Field(None, description="Given to the caller who opened the case, or who may see it")
+    case_state: str | None = None
+    case_visible: bool = Field(False, description="Whether the caller may open the case page")
+    village: str = Field("", description="The village whose staff accept the case")
+    unit: str = Field("", description="The unit the case is routed to in the village")
     problem: str
+    message: str = Field(description="The outcome in one Chinese sentence")
 
 
 class CalcOut(Schema):
-    policy: str
+    policy: str = Field(description="Names of the policies used, joined by ；")
+    policies: list[PolicyUsed]
     results: list[BillOut]
     errors: list[BillErrorOut]
+    messages: list[MessageOut] = Field(description="The problems, one per problem (a person's bad ID once, with every row)")
     risk: list[RiskOut]
 
 
@@ -140,7 +166,9 @@ class AreaTotal(Schema):
 class RowProblemOut(Schema):
     row: int
     field: str
+    label: str = Field(description="The field's Chinese label")
     reason: str
+    text: str
 
 
 class SubsidyOut(Schema):
@@ -173,6 +201,7 @@ class CellProblemOut(Schema):
     row: int
     column: str
     reason: str
+    text: str = Field(description="The message as the web page, the command line and the workbook show it")
 
 
 class RosterOut(Schema):
@@ -193,7 +222,7 @@ def calc(request: HttpRequest, payload: CalcIn) -> dict[str, Any]:
     services.require_staff(request.user)
     if len(payload.bills) > MAX_BILLS:
         raise InvalidInput(_("Too many bills in one request."), field="bills")
-    policy = services.resolve_policy(payload.policy_id, payload.policy_toml)
+    policy = services.policies_for_calc(payload.policy_id, payload.policy_toml)
     raw = [b.model_dump(exclude_none=True) for b in payload.bills]
     run = run_calc(policy, raw)
     risk: list[dict[str, Any]] = []
@@ -201,16 +230,18 @@ def calc(request: HttpRequest, payload: CalcIn) -> dict[str, Any]:
         services.require_case_opener(request.user)
         options = payload.risk or RiskOptions()
         try:
-            threshold, share = risk_settings(policy, options.threshold, options.income_share)
-            findings = run.risks(threshold, share)
+            findings = run.risks(options.threshold, options.income_share)
         except ValueError as exc:
             raise InvalidInput(str(exc), field="risk") from None
-        outcomes = services.do_open_risk_cases(findings, triggered_by=request.user, via="API", policy=policy)
+        outcomes = services.do_open_risk_cases(findings, triggered_by=request.user, via="API")
         risk = [o.as_dict(request.user) for o in outcomes]
+    used = [services.used_policy(u) for u in run.used]
     return {
-        "policy": policy.name,
+        "policy": "；".join(u["name"] for u in used),
+        "policies": used,
         "results": [_bill_out(e) for e in run.entries if "error" not in e],
         "errors": [{"index": e["index"], "id": e["id"], "reason": e["reason"]} for e in run.errors],
+        "messages": [m.as_dict() for m in run.messages()],
         "risk": risk,
     }
 
@@ -235,7 +266,8 @@ def subsidy(request: HttpRequest, payload: SubsidyIn) -> dict[str, Any]:
         } for code, t in totals.items()],
         "people": len(good),
         "amount": f"{sum((t['amount'] for t in totals.values()), ZERO):.2f}",
-        "errors": [{"row": p.row, "field": p.field, "reason": p.reason} for p in problems],
+        "errors": [{"row": p.row, "field": p.field, "label": field_label(p.field), "reason": p.reason,
+                    "text": f"{rows_text([p.row])} {problem_text(p.field, p.reason)}"} for p in problems],
     }
 
 

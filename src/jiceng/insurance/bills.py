@@ -23,6 +23,8 @@ REQUIRED_FIELDS = ("id", "person", "category", "date", "hospital_level", "total"
 #: Optional fields used only by the risk link (因病返贫风险), never by the tiers.
 OPTIONAL_FIELDS = ("area", "household_income", "name", "id_number")
 _AREA_RE = re.compile(r"^\d{12}$")
+# Officials write the level in words; accept them beside 1, 2, 3.
+_LEVEL_WORDS = {"一级": "1", "二级": "2", "三级": "3", "一级医院": "1", "二级医院": "2", "三级医院": "3"}
 
 
 @dataclass(frozen=True)
@@ -91,54 +93,73 @@ def parse_bills(
         json_list = json.loads(json_list, parse_float=Decimal)
     bills: list[Bill] = []
     errors: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for index, raw in enumerate(json_list):
-        reasons: list[str] = []
-        bill_id: str | None = None
+        problems: list[tuple[str, str]] = []
         if not isinstance(raw, dict):
-            errors.append({"index": index, "id": None, "reason": "账单必须是 JSON 对象"})
+            problems.append(("", "账单必须是 JSON 对象"))
+            errors.append(_error(index, None, None, problems))
             continue
-        for name in REQUIRED_FIELDS:
-            if name not in raw or raw[name] is None:
-                reasons.append(f"缺少字段 {name}")
-        values: dict[str, Any] = {}
-        for name, reader in _READERS.items():
-            if name not in raw or raw[name] is None:
-                continue
-            try:
-                values[name] = reader(raw[name])
-            except ValueError as exc:
-                reasons.append(f"{name}：{exc}")
-        if "groups" in raw and raw["groups"] is not None:
-            try:
-                values["groups"] = _groups(raw["groups"])
-            except ValueError as exc:
-                reasons.append(f"groups：{exc}")
-        for name, reader in _OPTIONAL_READERS.items():
-            # An empty optional value (e.g. a blank spreadsheet cell) means "not given".
-            if raw.get(name) is None or raw.get(name) == "":
-                continue
-            try:
-                values[name] = reader(raw[name])
-            except ValueError as exc:
-                reasons.append(f"{name}：{exc}")
+        values, problems = _read_values(raw)
         bill_id = values.get("id")
         if bill_id is not None:
             if bill_id in seen:
-                reasons.append("账单编号重复")
-            seen.add(bill_id)
+                problems.append(("id", f"账单编号与第 {seen[bill_id] + 1} 条重复"))
+            else:
+                seen[bill_id] = index
         if "total" in values and "in_policy" in values and values["in_policy"] > values["total"]:
-            reasons.append("政策范围内费用大于总费用")
+            problems.append(("in_policy", "政策范围内费用大于总费用"))
         if policy is not None and "date" in values and not policy.covers(values["date"]):
-            reasons.append(
-                f"日期不在政策有效期内（{policy.effective_from.isoformat()} 至 {policy.effective_to.isoformat()}）"
-            )
-        if reasons:
+            problems.append(("date", f"日期不在政策有效期内（{policy.name}：{policy.period}）"))
+        if problems:
             shown = bill_id if bill_id is not None else _raw_id(raw)
-            errors.append({"index": index, "id": shown, "reason": "；".join(reasons)})
+            errors.append(_error(index, shown, values.get("person") or _raw_person(raw), problems))
             continue
         bills.append(Bill(**values))
     return bills, errors
+
+
+def _read_values(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The normalised fields of one JSON bill and its problems as ``(field, reason)``."""
+    problems: list[tuple[str, str]] = []
+    values: dict[str, Any] = {}
+    for name in REQUIRED_FIELDS:
+        if name not in raw or raw[name] is None or (isinstance(raw[name], str) and not raw[name].strip()):
+            problems.append((name, "未填写"))
+    for name, reader in _READERS.items():
+        if name not in raw or raw[name] is None or (isinstance(raw[name], str) and not raw[name].strip()):
+            continue
+        try:
+            values[name] = reader(raw[name])
+        except ValueError as exc:
+            problems.append((name, str(exc)))
+    if "groups" in raw and raw["groups"] is not None:
+        try:
+            values["groups"] = _groups(raw["groups"])
+        except ValueError as exc:
+            problems.append(("groups", str(exc)))
+    for name, reader in _OPTIONAL_READERS.items():
+        # An empty optional value (e.g. a blank spreadsheet cell) means "not given".
+        if raw.get(name) is None or raw.get(name) == "":
+            continue
+        try:
+            values[name] = reader(raw[name])
+        except ValueError as exc:
+            problems.append((name, str(exc)))
+    return values, problems
+
+
+def _error(index: int, bill_id: str | None, person: str | None, problems: list[tuple[str, str]]) -> dict[str, Any]:
+    """A rejected bill: ``reason`` joins its problems with their Chinese labels."""
+    from .messages import problem_text
+
+    return {"index": index, "id": bill_id, "person": person, "problems": problems,
+            "reason": "；".join(problem_text(field, reason) for field, reason in problems)}
+
+
+def _raw_person(raw: dict[str, Any]) -> str | None:
+    value = raw.get("person")
+    return None if value is None or isinstance(value, (dict, list)) else (str(value).strip() or None)
 
 
 def bill_from_json(raw: dict[str, Any]) -> Bill:
@@ -154,10 +175,10 @@ def bill_from_json(raw: dict[str, Any]) -> Bill:
 
 def _ident(value: Any, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"{name} 必须是文字或整数")
+        raise ValueError("必须是文字或整数")
     text = str(value).strip()
     if not text:
-        raise ValueError(f"{name} 不能为空")
+        raise ValueError("不能为空")
     return text
 
 
@@ -176,18 +197,21 @@ def _date(value: Any) -> dt.date:
 
 def _level(value: Any) -> str:
     if isinstance(value, bool):
-        raise ValueError("未知的医院等级")
+        raise ValueError("未知的医院等级（只能是 1、2、3，即一级、二级、三级医院）")
     text = str(value).strip()
+    text = _LEVEL_WORDS.get(text, text)
     if text not in HOSPITAL_LEVELS:
-        raise ValueError(f"未知的医院等级：{text}（只能是 1、2、3）")
+        raise ValueError(f"未知的医院等级：{text}（只能是 1、2、3，即一级、二级、三级医院）")
     return text
 
 
 def _amount(value: Any, name: str) -> Decimal:
+    from .messages import field_label
+
     try:
         return parse_amount(value)
     except ValueError as exc:
-        raise ValueError(f"{name} {exc}") from None
+        raise ValueError(f"{field_label(name)}：{exc}") from None
 
 
 def _groups(value: Any) -> tuple[str, ...]:
@@ -205,7 +229,7 @@ def _groups(value: Any) -> tuple[str, ...]:
 def _area(value: Any) -> str:
     text = str(value).strip()
     if isinstance(value, bool) or not _AREA_RE.match(text):
-        raise ValueError("村（社区）代码应为12位数字")
+        raise ValueError("应为12位数字（如 431102101201）")
     return text
 
 

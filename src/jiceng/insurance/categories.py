@@ -59,4 +59,4 @@ def normalise_category(value: object) -> str:
         return text.lower()
     if text in _ALIASES:
         return _ALIASES[text]
-    raise ValueError(f"未知的人员类别：{text}")
+    raise ValueError(f"未知的人员类别：{text}（可填：普通参保人、特困人员、低保对象、返贫致贫人口、监测对象）")

@@ -34,10 +34,12 @@ DEFAULT_LEVEL_NAMES: dict[str, str] = {
     "2": "二级医疗机构",
     "3": "三级医疗机构",
 }
+#: How an official writes the three hospital levels (shown in forms and tables).
+LEVEL_LABELS: dict[str, str] = {"1": "一级医院", "2": "二级医院", "3": "三级医院"}
 DEDUCTIBLE_PER = ("admission", "year")
 
 _MISSING: Any = object()
-_REGION_RE = re.compile(r"^\d{12}$")
+_REGION_RE = re.compile(r"^(\d{6}|\d{12})$")
 _GROUP_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Far above any real premium, deductible or cap; keeps Decimal and int64 exact.
 _MAX_POLICY_AMOUNT = Decimal("1000000000000")
@@ -209,6 +211,26 @@ class Policy:
         """True when ``day`` is inside the policy's effective period."""
         return self.effective_from <= day <= self.effective_to
 
+    @property
+    def region_prefix(self) -> str:
+        """The significant digits of the region: every area inside it starts with them."""
+        return region_prefix(self.region)
+
+    @property
+    def years(self) -> str:
+        """``"2026 年度"`` or ``"2025—2026 年度"``: the calendar years the policy covers."""
+        first, last = self.effective_from.year, self.effective_to.year
+        return f"{first} 年度" if first == last else f"{first}—{last} 年度"
+
+    @property
+    def period(self) -> str:
+        """``"2026-01-01 至 2026-12-31"``."""
+        return f"{self.effective_from.isoformat()} 至 {self.effective_to.isoformat()}"
+
+    def applies_to(self, day: dt.date, area: str | None) -> bool:
+        """True when ``day`` is in the period and ``area`` (12 digits, or None) is in the region."""
+        return self.covers(day) and (area is None or area.startswith(self.region_prefix))
+
     def illustrative_keys(self) -> list[str]:
         """Key paths of every number marked illustrative (not from a document)."""
         return sorted(k for k, p in self.provenance.items() if p.illustrative)
@@ -244,6 +266,34 @@ def load_policy(path_or_text: str | os.PathLike[str] | bytes) -> Policy:
     return policy_from_dict(data)
 
 
+def normalise_region(value: Any) -> str:
+    """A policy's region as the 12-digit statistical code.
+
+    Official documents write the 6-digit administrative code (431100 for
+    永州市); it is the same area as ``431100000000``. Raises :class:`PolicyError`.
+    """
+    from jiceng.areas.codes import CodeError, level_of  # pure module, no Django
+
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = str(text)
+    if not isinstance(text, str) or not _REGION_RE.match(text):
+        raise PolicyError("meta.region", "区划代码应为6位行政区划代码（如 431100）或12位统计用区划代码（如 431100000000），写成带引号的文字")
+    code = text + "000000" if len(text) == 6 else text
+    try:
+        level_of(code)
+    except CodeError as exc:
+        raise PolicyError("meta.region", str(exc)) from None
+    return code
+
+
+def region_prefix(code: str) -> str:
+    """``431100000000`` → ``4311``: the digits every descendant shares."""
+    from jiceng.areas.codes import level_of
+
+    return code[: level_of(code).value]
+
+
 def example_policy_path() -> Path:
     """Path of the shipped illustrative policy ``example-hunan-2022.toml``."""
     ref = resources.files("jiceng.insurance").joinpath("policies", "example-hunan-2022.toml")
@@ -276,8 +326,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     region = meta.get("region", _MISSING)
     if region is _MISSING:
         raise PolicyError("meta.region", "缺少此项")
-    if not isinstance(region, str) or not _REGION_RE.match(region):
-        raise PolicyError("meta.region", "区划代码必须是12位数字（字符串）")
+    region = normalise_region(region)
     name = _text(meta, "meta", "name")
     start = _date(meta, "meta", "effective_from")
     end = _date(meta, "meta", "effective_to")

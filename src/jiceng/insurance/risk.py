@@ -82,6 +82,7 @@ class RiskFinding:
     name: str | None = None
     id_number: str | None = None
     household_income: Decimal | None = None
+    policy_name: str | None = None
 
 
 def find_risks(

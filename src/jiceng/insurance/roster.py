@@ -68,7 +68,7 @@ def check_roster(
             found.append(RowProblem(number, "category", str(exc)))
         village = str(row.get("village_code") or "").strip()
         if not _VILLAGE_RE.match(village):
-            found.append(RowProblem(number, "village_code", "村（社区）代码应为12位数字"))
+            found.append(RowProblem(number, "village_code", "应为12位数字（如 431102101201）"))
         if id_number:
             if id_number in first_row:
                 found.append(RowProblem(number, "id_number", f"身份证号码与第 {first_row[id_number]} 行重复"))

@@ -31,7 +31,7 @@ def subsidy_rows(
         found: list[RowProblem] = []
         village = str(row.get("village_code") or "").strip()
         if not _AREA_RE.match(village):
-            found.append(RowProblem(number, "village_code", "村（社区）代码应为12位数字"))
+            found.append(RowProblem(number, "village_code", "应为12位数字（如 431102101201）"))
         category = ""
         try:
             category = normalise_category(row.get("category"))

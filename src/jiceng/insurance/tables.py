@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from jiceng.people.idnumber import normalise_id_number, validate_id_number
 
 from .categories import CATEGORY_NAMES
+from .messages import cell_text
 from .roster import RowProblem, check_roster
 
 #: Largest table we read (rows); a county's list is far smaller.
@@ -68,8 +69,13 @@ class CellProblem:
     column: str
     reason: str
 
+    @property
+    def text(self) -> str:
+        """The message every adapter shows (see :mod:`.messages`)."""
+        return cell_text(self.sheet, self.row, self.column, self.reason)
+
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason}
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason, "text": self.text}
 
 
 @dataclass
@@ -257,10 +263,11 @@ def roster_workbook(
     totals.freeze_panes = "A2"
 
     bad = wb.create_sheet("问题行")
-    _write_row(bad, ["表格", "行号", "列", "原因"])
+    # The last column is the message exactly as the page, the command line and the API word it.
+    _write_row(bad, ["表格", "行号", "列", "原因", "消息"])
     for problem in report.problems:
-        _write_row(bad, [problem.sheet, problem.row, problem.column, problem.reason])
-    _widths(bad, [14, 8, 22, 60])
+        _write_row(bad, [problem.sheet, problem.row, problem.column, problem.reason, problem.text])
+    _widths(bad, [14, 8, 22, 50, 80])
     bad.freeze_panes = "A2"
 
     out = io.BytesIO()

@@ -19,10 +19,11 @@ from jiceng.cases.errors import CaseError, InvalidInput
 from jiceng.people.masking import mask_id_number, mask_name
 
 from . import services
-from .calc import risk_settings, run_calc
+from .calc import run_calc
 from .categories import CATEGORIES, CATEGORY_NAMES
 from .money import ZERO, fmt_pct
-from .policy import Policy, load_policy, shipped_policies
+from .policy import LEVEL_LABELS, Policy
+from .selection import HOW_TO_ADD, PolicyEntry
 from .subsidy import subsidy_totals
 from .subsidy_rows import subsidy_rows
 from .tables import (
@@ -57,7 +58,9 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "insurance/index.html", {"policies": services.policy_choices()})
+    entries = sorted(services.policy_catalog(), key=lambda e: (e.policy.effective_from, e.policy.region), reverse=True)
+    policies = [{"entry": e, "illustrative": bool(e.policy.illustrative_keys())} for e in entries]
+    return render(request, "insurance/index.html", {"policies": policies, "how_to_add": HOW_TO_ADD})
 
 
 # --------------------------------------------------------------------------
@@ -66,21 +69,21 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _groups() -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
-    for path in shipped_policies().values():
-        for code, rule in load_policy(path).special.items():
+    for entry in services.policy_catalog():
+        for code, rule in entry.policy.special.items():
             seen.setdefault(code, rule.name)
     return sorted(seen.items())
 
 
-def _policy_from_request(request: HttpRequest) -> Policy:
+def _policy_from_request(request: HttpRequest) -> Policy | list[PolicyEntry]:
     upload = request.FILES.get("policy_file")
     if request.POST.get("policy") == "upload":
         if upload is None:
             raise InvalidInput(_("Choose a policy file to upload."), field="policy_file")
         if upload.size > MAX_POLICY_BYTES:
             raise InvalidInput(_("The policy file is too large."), field="policy_file")
-        return services.resolve_policy(policy_toml=upload.read())
-    return services.resolve_policy(policy_id=request.POST.get("policy", ""))
+        return services.parse_policy_text(upload.read(), field="policy_file")
+    return services.policies_for_calc(policy_id=request.POST.get("policy") or services.AUTO)
 
 
 def _bill_rows(post: Any, count: int) -> list[dict[str, str]]:
@@ -100,7 +103,8 @@ def calc(request: HttpRequest) -> HttpResponse:
     rows = _bill_rows(post, count)
     ctx: dict[str, Any] = {
         "policies": services.policy_choices(), "categories": [(c, CATEGORY_NAMES[c]) for c in CATEGORIES],
-        "groups": _groups(), "rows": rows, "row_count": count, "values": post, "levels": ("1", "2", "3"),
+        "groups": _groups(), "rows": rows, "row_count": count, "values": post, "levels": list(LEVEL_LABELS.items()),
+        "auto": services.AUTO,
     }
     if request.method != "POST" or post.get("action") == "add_row":
         return render(request, "insurance/calc.html", ctx)
@@ -125,12 +129,11 @@ def _compute(request: HttpRequest, rows: list[dict[str, str]]) -> dict[str, Any]
     if post.get("group"):
         base["groups"] = [post["group"]]
     # A bill's id is its row number in the form, so messages point at the row.
-    raw = [{**base, "id": f"{i + 1:02d}", **row} for i, row in enumerate(rows) if any(row.values())]
+    filled = [i + 1 for i, row in enumerate(rows) if any(row.values())]
+    raw = [{**base, "id": f"{n:02d}", **rows[n - 1]} for n in filled]
     if not raw:
         raise InvalidInput(_("Enter at least one bill."), field="bills")
     run = run_calc(policy, raw)
-    for error in run.errors:
-        error["row"] = int(error["id"])
     results = [{"row": int(bill.id), "bill": bill, "result": res, "ratio": fmt_pct(res.reimbursed_ratio)}
                for bill, res in zip(run.bills, run.results, strict=True)]
     results.sort(key=lambda r: (r["bill"].date, r["row"]))
@@ -138,8 +141,10 @@ def _compute(request: HttpRequest, rows: list[dict[str, str]]) -> dict[str, Any]
               for k in ("total", "basic", "critical", "assistance", "special_aid", "self_pay")}
     reimbursed = totals["total"] - totals["self_pay"]
     ratio = fmt_pct((reimbursed / totals["total"]).quantize(Decimal("0.0001"))) if totals["total"] else "0%"
+    used = [services.used_policy(u) for u in run.used]
     out: dict[str, Any] = {
-        "policy": policy, "illustrative": bool(policy.illustrative_keys()), "results": results, "errors": run.errors,
+        "used": used, "illustrative": any(u["illustrative"] for u in used), "results": results,
+        "bill_messages": run.messages(rows=filled, show_bills=False),
         "totals": totals, "reimbursed": reimbursed, "ratio": ratio, "person_name": name,
         "masked_id": mask_id_number(id_number) if id_number else "",
         "category_name": CATEGORY_NAMES.get(results[0]["bill"].category, "") if results else "",
@@ -152,11 +157,10 @@ def _compute(request: HttpRequest, rows: list[dict[str, str]]) -> dict[str, Any]
         if not id_number:
             raise InvalidInput(_("An ID number is needed to open a risk case."), field="id_number")
         try:
-            threshold, share = risk_settings(policy)
+            findings = run.risks()
         except ValueError as exc:
             raise InvalidInput(str(exc), field="open_risk_case") from None
-        findings = run.risks(threshold, share)
-        outcomes = services.do_open_risk_cases(findings, triggered_by=request.user, via=_("the web form"), policy=policy)
+        outcomes = services.do_open_risk_cases(findings, triggered_by=request.user, via=_("the web form"))
         out["risk"] = {"checked": True, "outcomes": [o.as_dict(request.user) for o in outcomes]}
     return out
 

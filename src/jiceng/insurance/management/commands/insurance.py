@@ -26,7 +26,9 @@ from jiceng.areas.models import Area
 from jiceng.insurance import services
 from jiceng.insurance.batch import calculate_batch
 from jiceng.insurance.bills import OPTIONAL_FIELDS, REQUIRED_FIELDS, parse_bills
-from jiceng.insurance.calc import risk_settings, run_calc
+from jiceng.insurance.calc import run_calc
+from jiceng.insurance.messages import bill_messages
+from jiceng.insurance.selection import PolicyEntry
 from jiceng.insurance.categories import CATEGORY_NAMES
 from jiceng.insurance.money import from_cents, parse_amount
 from jiceng.insurance.policy import Policy, PolicyError, load_policy, shipped_policies
@@ -52,10 +54,10 @@ class Command(BaseCommand):
     help = "Medical protection (三重保障): calc, batch, subsidy, roster-check. See docs/medical-protection.md."
 
     def add_arguments(self, parser: Any) -> None:
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{calc,batch,subsidy,roster-check}")
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{calc,batch,subsidy,roster-check,policy}")
 
         calc = sub.add_parser("calc", help="compute bills (JSON array) with every step")
-        calc.add_argument("--policy", required=True, help="policy TOML file, or the id of a shipped policy")
+        calc.add_argument("--policy", help="policy TOML file or policy id; default: each bill's policy by its date and area")
         calc.add_argument("--bills", required=True, help="JSON array of bills")
         calc.add_argument("--out", help="write the JSON results here (default: standard output)")
         calc.add_argument("--open-risk-cases", action="store_true",
@@ -79,14 +81,27 @@ class Command(BaseCommand):
                             help="vulnerable people, .xlsx or .csv: 身份证号码, 姓名, 人员类别, 村（社区）代码")
         roster.add_argument("--out", help="write the result workbook (.xlsx) here")
 
+        policy = sub.add_parser("policy", help="the policies: list them, add an office's file, show one")
+        actions = policy.add_subparsers(dest="policy_action", required=True, metavar="{list,add,show}")
+        listing = actions.add_parser("list", help="every usable policy with its region and period")
+        listing.add_argument("--all", action="store_true", help="include superseded versions")
+        add = actions.add_parser("add", help="validate a policy file and store it as a new version")
+        add.add_argument("file", help="policy TOML file")
+        add.add_argument("--supersede", action="store_true",
+                         help="replace the active policy of the same region and period (it stays readable)")
+        add.add_argument("--note", default="", help="why this version (e.g. the document number)")
+        show = actions.add_parser("show", help="print a policy's file")
+        show.add_argument("id", help="policy id, e.g. example-hunan-2026 or office-3")
+
     def handle(self, *args: Any, **options: Any) -> None:
-        handler = {"calc": self.calc, "batch": self.batch, "subsidy": self.subsidy, "roster-check": self.roster_check}
+        handler = {"calc": self.calc, "batch": self.batch, "subsidy": self.subsidy, "roster-check": self.roster_check,
+                   "policy": self.policy}
         handler[options["subcommand"]](options)
 
     # ------------------------------------------------------------------ calc
 
     def calc(self, options: dict[str, Any]) -> None:
-        policy = _policy(options["policy"])
+        policy = _policy(options["policy"]) if options["policy"] else _catalog()
         raw = _read_json(options["bills"])
         try:
             run = run_calc(policy, raw)
@@ -94,38 +109,33 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         _write_text(options["out"], json.dumps(run.entries, ensure_ascii=False, indent=2) + "\n", self.stdout)
         info = self.stdout if options["out"] else self.stderr
-        for error in run.errors:
-            self.stderr.write(f"账单 {error['id'] or '（无编号）'}（第 {error['index'] + 1} 条）未计算：{error['reason']}")
+        for used in run.used:
+            info.write(f"适用政策：{services.used_policy(used)['label']}")
+        for message in run.messages():
+            self.stderr.write(f"未计算：{message.text}")
         if options["open_risk_cases"]:
-            self._risk_cases(run, policy, options, info)
+            self._risk_cases(run, options, info)
         computed = len(run.results)
         if options["out"]:
             info.write(f"已计算 {computed} 张账单，结果写入 {options['out']}")
         if run.errors:
             raise CommandError(f"{len(run.errors)} 张账单有误未计算，其余 {computed} 张已计算", returncode=PARTIAL)
 
-    def _risk_cases(self, run: Any, policy: Policy, options: dict[str, Any], info: Any) -> None:
+    def _risk_cases(self, run: Any, options: dict[str, Any], info: Any) -> None:
         threshold = _optional_amount(options["risk_threshold"], "--risk-threshold")
         share = _optional_share(options["risk_income_share"])
         try:
-            threshold, share = risk_settings(policy, threshold, share)
+            findings = run.risks(threshold, share)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        findings = run.risks(threshold, share)
         if run.rejected_people:
             info.write(f"{len(run.rejected_people)} 名参保人有账单未通过校验，本次不判断其因病返贫风险")
         try:
-            outcomes = services.do_open_risk_cases(findings, triggered_by=None, via="jiceng insurance calc", policy=policy)
+            outcomes = services.do_open_risk_cases(findings, triggered_by=None, via="jiceng insurance calc")
         except services.InvalidInput as exc:
             raise CommandError(exc.message) from None
         for outcome in outcomes:
-            f = outcome.finding
-            if outcome.problem:
-                info.write(f"{f.year} 年度自付 {f.self_pay} 元超过风险标准，但未开工单：{outcome.problem}")
-            elif outcome.created:
-                info.write(f"已开启因病返贫风险工单 {outcome.case.number}（{f.area}，{f.year} 年度）")
-            else:
-                info.write(f"因病返贫风险工单 {outcome.case.number} 已存在（{f.area}，{f.year} 年度），未重复开启")
+            info.write(outcome.message())
         if not findings:
             info.write("没有参保人的年度自付超过因病返贫风险标准")
 
@@ -134,7 +144,8 @@ class Command(BaseCommand):
     def batch(self, options: dict[str, Any]) -> None:
         policy = _policy(options["policy"])
         path = options["bills"]
-        raw = _read_csv_bills(path) if path.lower().endswith(".csv") else _read_json(path)
+        is_csv = path.lower().endswith(".csv")
+        raw, row_numbers = _read_csv_bills(path) if is_csv else (_read_json(path), None)
         if not isinstance(raw, list):
             raise CommandError("账单文件必须是 JSON 数组")
         bills, errors = parse_bills(raw, policy)
@@ -162,8 +173,9 @@ class Command(BaseCommand):
                         "errors": [{"index": e["index"], "id": e["id"], "error": e["reason"]} for e in errors]}
             _write_text(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n", self.stdout)
         info = self.stdout if out else self.stderr
-        for error in errors:
-            self.stderr.write(f"账单 {error['id'] or '（无编号）'}（第 {error['index'] + 1} 条）未计算：{error['reason']}")
+        numbered = errors if row_numbers is None else [{**e, "row": row_numbers[e["index"]]} for e in errors]
+        for message in bill_messages(numbered):
+            self.stderr.write(f"未计算：{message.text}")
         info.write(f"共计算 {len(bills)} 张账单：总费用 {totals['total']} 元，基本医保 {totals['basic']} 元，"
                    f"大病保险 {totals['critical']} 元，医疗救助 {totals['assistance']} 元，"
                    f"特殊群体救助 {totals['special_aid']} 元，个人自付 {totals['self_pay']} 元")
@@ -236,23 +248,74 @@ class Command(BaseCommand):
 
     def _problems(self, problems: list[Any]) -> None:
         for p in problems:
-            self.stderr.write(f"{p.sheet} 第 {p.row} 行 {p.column} 列：{p.reason}")
+            self.stderr.write(p.text)
+
+    # ------------------------------------------------------------------ policy
+
+    def policy(self, options: dict[str, Any]) -> None:
+        action = options["policy_action"]
+        if action == "add":
+            path = Path(options["file"])
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise CommandError(f"无法读取 {path}：{exc.strerror}") from None
+            try:
+                row = services.do_add_policy(data, user=None, via="jiceng insurance policy add",
+                                             supersede=options["supersede"], note=options["note"])
+            except services.InvalidInput as exc:
+                raise CommandError(exc.message) from None
+            entry = services.office_entry(row)
+            self.stdout.write(f"已保存 {row.policy_id}：{entry.label}，{entry.coverage}")
+            for old in row.supersedes.all():
+                self.stdout.write(f"  取代 {old.policy_id}：{old}（仍可查阅：jiceng insurance policy show {old.policy_id}）")
+            return
+        if action == "show":
+            entry_id = options["id"]
+            try:
+                entry = services.find_policy_entry(entry_id)
+            except services.InvalidInput as exc:
+                raise CommandError(exc.message) from None
+            if entry.origin == "office":
+                self.stdout.write(services.OfficePolicy.objects.get(pk=int(entry_id[7:])).toml, ending="")
+            else:
+                self.stdout.write(shipped_policies()[entry_id].read_text(encoding="utf-8"), ending="")
+            return
+        entries = services.policy_catalog(include_superseded=options["all"])
+        for entry in entries:
+            origin = "内置示例" if entry.origin == "shipped" else f"{entry.uploaded_by} 于 {entry.uploaded_at:%Y-%m-%d %H:%M} 上传"
+            state = "（已被取代）" if entry.superseded else ""
+            flag = "，含示例数字" if entry.policy.illustrative_keys() else ""
+            self.stdout.write(f"{entry.id}\t{entry.coverage}\t{entry.label}{state}（{origin}{flag}）")
 
 
 # --------------------------------------------------------------------------
 
 
 def _policy(value: str) -> Policy:
-    shipped = shipped_policies()
     path = Path(value)
+    shipped = shipped_policies()
     if not path.exists() and value in shipped:
         path = shipped[value]
+    elif not path.exists() and value.startswith("office-"):
+        try:
+            return services.find_policy_entry(value).policy
+        except services.InvalidInput as exc:
+            raise CommandError(exc.message) from None
     if not path.exists():
-        raise CommandError(f"找不到政策文件 {value}（内置政策：{'、'.join(shipped)}）")
+        raise CommandError(f"找不到政策文件 {value}（内置政策：{'、'.join(shipped)}；本单位添加的政策见 jiceng insurance policy list）")
     try:
         return load_policy(path)
     except PolicyError as exc:
         raise CommandError(f"政策文件 {value} 有误：{exc}") from None
+
+
+def _catalog() -> list[Any]:
+    try:
+        return services.policy_catalog()
+    except DatabaseError:
+        # No database (an office laptop): the shipped policies still work.
+        return [PolicyEntry(pid, load_policy(path)) for pid, path in shipped_policies().items()]
 
 
 def _read_json(path: str) -> Any:
@@ -264,7 +327,8 @@ def _read_json(path: str) -> Any:
         raise CommandError(f"{path} 不是有效的 JSON（UTF-8）：{exc}") from None
 
 
-def _read_csv_bills(path: str) -> list[dict[str, Any]]:
+def _read_csv_bills(path: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """The CSV's bills and each one's row number in the file (the header is row 1)."""
     table = _table(path, "账单")
     header = [h for h in table.header]
     missing = [name for name in REQUIRED_FIELDS if name not in header]
@@ -272,12 +336,14 @@ def _read_csv_bills(path: str) -> list[dict[str, Any]]:
         raise CommandError(f"{path}：表头缺少列 {', '.join(missing)}")
     known = set(REQUIRED_FIELDS) | set(OPTIONAL_FIELDS) | {"groups"}
     out = []
-    for _, values in table.rows:
+    numbers = []
+    for number, values in table.rows:
         row = {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h in known}
         groups = str(row.get("groups") or "").replace("|", ";").replace("，", ";").replace(",", ";")
         row["groups"] = [g for g in (x.strip() for x in groups.split(";")) if g]
         out.append(row)
-    return out
+        numbers.append(number)
+    return out, numbers
 
 
 def _table(path: str, label: str) -> Any:
