@@ -123,3 +123,34 @@ def repeat_figures(pairs: list[Pair], is_repeat: Callable[[Pair], bool]) -> dict
         "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
         "false_merge_rate": round(fp / (len(pairs) - same), 4) if len(pairs) > same else 0.0,
     }
+
+
+def router_predictor(area_code: str = "") -> Callable[[str], Prediction]:
+    """``routing_figures``'s predict function, through the same ``router.assess`` the forms and the API use."""
+    from . import router
+
+    def predict(text: str) -> Prediction:
+        result = router.assess(text, area_code)
+        return Prediction([s.category.code for s in result.suggestions], result.undecided,
+                          result.second.category.code if result.second else None)
+
+    return predict
+
+
+def repeat_decider(area_code: str = "000000000000") -> Callable[[Pair], bool]:
+    """``repeat_figures``'s decision: the pair's score (``repeats.score_pair`` with the configured weights)
+    reaches ``likely_score``. Only what a report says is compared: no phone numbers, grids or categories."""
+    from .config import section
+    from .repeats import Draft, _keys_of_draft, score_pair
+
+    cfg = section("repeats")
+    weights = cfg.get("weights", {})
+    meaning_range = (float(cfg.get("meaning_low", 0.4)), float(cfg.get("meaning_high", 0.7)))
+    likely = float(cfg.get("likely_score", 0.5))
+
+    def decide(pair: Pair) -> bool:
+        a = _keys_of_draft(Draft(area_id=area_code, description=pair.text_a, address=pair.address_a))
+        b = _keys_of_draft(Draft(area_id=area_code, description=pair.text_b, address=pair.address_b))
+        return score_pair(a, b, weights, meaning_range)[0] >= likely
+
+    return decide
