@@ -95,13 +95,48 @@ class Profiles:
 
 _profiles_lock = threading.Lock()
 _profiles_cache: dict[str, Profiles] = {}
+_rows_cache: dict[tuple, list] = {}
 
 
 def _leaf_rows() -> list[tuple[str, str, str, str, dict]]:
-    """(code, name, parent name, description, vocabulary) of active leaf categories, in configuration order."""
-    rows = Category.objects.filter(active=True, children__isnull=True).order_by("sort_order", "code").values_list(
-        "code", "name", "parent__name", "description", "vocabulary")
-    return [(code, name, parent or "", desc or "", vocab or {}) for code, name, parent, desc, vocab in rows]
+    """(code, name, parent name, description, vocabulary) of active leaf categories, in configuration order.
+
+    Read again only when the categories change: a post_save/post_delete signal on
+    Category clears the cache (see signals.py), and the count and highest id are
+    checked on each call (one indexed aggregate) for changes made another way.
+    """
+    from django.db.models import Count, Max
+
+    stamp = tuple(Category.objects.aggregate(n=Count("id"), top=Max("id")).values())
+    with _profiles_lock:
+        rows = _rows_cache.get(stamp)
+    if rows is None:
+        qs = Category.objects.filter(active=True, children__isnull=True).order_by("sort_order", "code").values_list(
+            "code", "name", "parent__name", "description", "vocabulary")
+        rows = [(code, name, parent or "", desc or "", vocab or {}) for code, name, parent, desc, vocab in qs]
+        with _profiles_lock:
+            _rows_cache.clear()
+            _rows_cache[stamp] = rows
+    return rows
+
+
+def forget_categories() -> None:
+    """Drop the cached category rows (called when a category is saved or deleted)."""
+    with _profiles_lock:
+        _rows_cache.clear()
+
+
+def _signature(rows: list, keywords: dict, outside: list[str]) -> str:
+    key = (id(rows), json.dumps(keywords, ensure_ascii=False, sort_keys=True), tuple(outside))
+    hit = _signature_memo.get(key)
+    if hit is None:
+        hit = hashlib.sha256(json.dumps([rows, keywords, outside], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        _signature_memo.clear()
+        _signature_memo[key] = hit
+    return hit
+
+
+_signature_memo: dict[tuple, str] = {}
 
 
 def profiles() -> Profiles:
@@ -109,7 +144,7 @@ def profiles() -> Profiles:
     rows = _leaf_rows()
     keywords = section("router").get("keywords", {}) or {}
     outside = [normalise(t) for t in (section("router").get("out_of_scope", {}) or {}).get("phrasings", [])]
-    signature = hashlib.sha256(json.dumps([rows, keywords, outside], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    signature = _signature(rows, keywords, outside)
     with _profiles_lock:
         cached = _profiles_cache.get(signature)
     if cached is not None:

@@ -267,7 +267,9 @@ def keyword_scores(text: str) -> dict[str, float]:
 
 
 def _categories(codes: list[str]) -> dict[str, Category]:
-    return {c.code: c for c in Category.objects.filter(code__in=codes, active=True).select_related("parent")}
+    """Active leaf categories by code (cases are filed under leaf categories only), in one query."""
+    qs = Category.objects.filter(code__in=codes, active=True, children__isnull=True).select_related("parent")
+    return {c.code: c for c in qs}
 
 
 def _unit(cat: Category, area_code: str) -> Unit | None:
@@ -333,7 +335,7 @@ def assess(text: str, area_code: str = "", k: int = 3) -> Assessment:
     out: list[Suggestion] = []
     for code, p in ranked[: k * 3]:
         cat = cats.get(code)
-        if cat is None or cat.children.exists():  # cases are filed under active leaf categories only
+        if cat is None:
             continue
         out.append(Suggestion(cat, _unit(cat, area_code), round(p, 4), source))
         if len(out) == k:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from jiceng.cases.models import Case
+from jiceng.cases.models import Case, Category
 
 
 @receiver(post_save, sender=Case, dispatch_uid="triage-index-new-case")
@@ -14,3 +14,11 @@ def index_new_case(sender, instance: Case, created: bool, raw: bool = False, **k
         from .keys import index_cases
 
         index_cases([instance])
+
+
+@receiver([post_save, post_delete], sender=Category, dispatch_uid="triage-forget-categories")
+def forget_categories(sender, **kwargs) -> None:
+    """The routing suggestion's cached category vocabulary is read again after a change."""
+    from .coldstart import forget_categories
+
+    forget_categories()
