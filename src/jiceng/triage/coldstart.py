@@ -42,7 +42,7 @@ from .config import section
 LEXICON_FILE = Path(__file__).parent / "defaults" / "lexicon.toml"
 # Fitted on the development half of tests/triage/data/complaints.tsv (bench/triage_eval.py --fit).
 DEFAULTS = {"lexical_weight": 0.1, "temperature": 0.05, "none_score": 0.4, "out_of_scope_offset": 0.15, "multi_score": 0.55,
-            "multi_margin": 0.25, "history_half": 2000.0}
+            "multi_margin": 0.25, "history_half": 10000.0}
 # Clause boundaries for complaints that name several matters in one breath.
 _CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n]+|还有|另外|而且|并且|同时|再就是|再说")
 _MIN_CLAUSE = 4

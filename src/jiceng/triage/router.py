@@ -296,6 +296,11 @@ class Assessment:
     def multi(self) -> bool:
         return self.second is not None
 
+    @property
+    def second_listed(self) -> bool:
+        """The second matter's category is already among the suggestions (marked there, not repeated)."""
+        return self.second is not None and any(s.category.pk == self.second.category.pk for s in self.suggestions)
+
 
 def history_weight(n_cases: int) -> float:
     """The trained model's share of the blend: n / (n + history_half), so it grows with the county's history."""
