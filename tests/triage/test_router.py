@@ -137,3 +137,12 @@ def test_the_stored_model_matches_scikit_learn(history):
 
     assert mine.classes == list(clf.classes_)
     assert np.allclose(mine.predict_proba(feats[:20]), clf.predict_proba(x[:20]), atol=1e-6)
+
+
+def test_odd_and_long_texts_get_an_answer_not_an_error(world):
+    village = world.villages[-1].code
+    assert router.assess("", village).undecided and router.suggest("   ", village) == []
+    assert router.assess("。。。！！？？", village).undecided
+    long = "村里的路灯坏了，晚上看不见路。" * 300
+    result = router.assess(long, village)
+    assert result.suggestions[0].category.code == "minsheng-road"

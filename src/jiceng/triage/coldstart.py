@@ -46,6 +46,8 @@ DEFAULTS = {"lexical_weight": 0.1, "temperature": 0.05, "none_score": 0.4, "out_
 # Clause boundaries for complaints that name several matters in one breath.
 _CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n]+|还有|另外|而且|并且|同时|再就是|再说")
 _MIN_CLAUSE = 4
+_MAX_CLAUSES = 8  # a long letter is judged on its first clauses; keeps a suggestion fast
+_MAX_CHARS = 1000  # the embedding of a longer text is taken of its beginning
 
 
 def params() -> dict[str, float]:
@@ -231,7 +233,8 @@ class ColdResult:
 def assess(text: str, p: dict[str, float] | None = None) -> ColdResult:
     """Score one complaint; also look, clause by clause, for a second matter."""
     p = p or params()
-    parts = clauses(text)
+    text = text[:_MAX_CHARS]
+    parts = clauses(text)[:_MAX_CLAUSES]
     batch = [text, *parts] if len(parts) >= 2 else [text]
     prof, sem, lex, outside = raw_scores(batch)
     raw_all = combine(sem, lex, p)
