@@ -55,7 +55,7 @@ def main() -> None:
     from django.db import connection
 
     from jiceng.accounts.models import User
-    from jiceng.accounts.scope import visible_cases
+    from jiceng.cases.access import visible_cases
     from jiceng.cases.actions import do_case_action
     from jiceng.cases.models import Case
 

@@ -135,6 +135,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
 # Anonymous submissions through the public API and Open311, per client address.
 PUBLIC_SUBMIT_RATE = os.environ.get("JICENG_PUBLIC_SUBMIT_RATE", "20/h")
+# Public look-ups of a case (tracking page, public API, Open311 without a key), per client address.
+PUBLIC_TRACK_RATE = os.environ.get("JICENG_PUBLIC_TRACK_RATE", "60/h")
 
 # Deadlines (docs/sla-and-escalation.md): working periods of a working day in
 # Asia/Shanghai, the share of a limit left at which a case is due soon (临期),

@@ -9,5 +9,6 @@ urlpatterns = [
     path("open311/v2/", include("jiceng.api.urls")),
     path("insurance/", include("jiceng.insurance.urls")),
     path("triage/", include("jiceng.triage.urls")),
+    path("cases/", include("jiceng.cases.urls")),
     path("", include("jiceng.web.urls")),
 ]

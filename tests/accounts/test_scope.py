@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jiceng.accounts.models import PersonalDataAccess
-from jiceng.accounts.scope import needs_personal_data, visible_cases
+from jiceng.cases.access import needs_personal_data, visible_cases
 from jiceng.cases.actions import do_case_action
 from jiceng.people.masking import mask_id_number, mask_name, mask_phone
 from tests.cases.helpers import handling_case, submit, village_staff

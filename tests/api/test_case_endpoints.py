@@ -33,9 +33,18 @@ def test_it_submits_a_case_and_returns_it_masked(world):
 def test_a_retried_submission_with_the_same_idempotency_key_returns_the_original(world):
     client, _ = key_client("hotline")
     first = post_json(client, "/api/v1/cases", _body(world), HTTP_IDEMPOTENCY_KEY="ticket-778")
-    again = post_json(client, "/api/v1/cases", _body(world, title="换了标题也不新建"), HTTP_IDEMPOTENCY_KEY="ticket-778")
+    again = post_json(client, "/api/v1/cases", _body(world), HTTP_IDEMPOTENCY_KEY="ticket-778")
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["number"] == again.json()["number"]
+    assert Case.objects.count() == 1
+
+
+def test_the_same_idempotency_key_with_other_content_is_a_conflict(world):
+    client, _ = key_client("hotline")
+    first = post_json(client, "/api/v1/cases", _body(world), HTTP_IDEMPOTENCY_KEY="ticket-778")
+    other = post_json(client, "/api/v1/cases", _body(world, title="换了标题"), HTTP_IDEMPOTENCY_KEY="ticket-778")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_conflict" and other.json()["field"] == "idempotency_key"
+    assert first.json()["number"] in other.json()["message"]
     assert Case.objects.count() == 1
 
 

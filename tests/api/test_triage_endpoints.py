@@ -8,9 +8,16 @@ from jiceng.cases.models import Case
 from jiceng.triage.models import CaseLink
 from tests.cases.helpers import submit, village_staff
 
+from tests.triage.helpers import register_devices
+
 from .helpers import client_for, key_client, post_json
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def devices(world):
+    return register_devices(world, "cam-17", village=world.villages[0])
 
 
 def _alert(world, at: str, **kw):

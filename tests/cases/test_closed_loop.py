@@ -81,11 +81,10 @@ def test_a_unit_returns_a_wrong_dispatch_for_re_dispatch(world):
     case = submit(world)
     staff = village_staff(world, case.area_id)
     case = do_case_action(case, "accept", staff, {"plan": "派单处理"})
-    wrong = world.unit("village_committee", world.villages[0].code)
-    case = do_case_action(case, "dispatch", staff, {"unit_id": wrong.pk})
-    assert case.unit == wrong
-    other = village_staff(world, world.villages[0].code)
-    case = do_case_action(case, "return", other, {"note": "不是本村的事项"})
+    committee = world.unit("village_committee", case.area_id)
+    case = do_case_action(case, "dispatch", staff, {"unit_id": committee.pk})
+    assert case.unit == committee
+    case = do_case_action(case, "return", staff, {"note": "应由上级部门办理"})
     assert case.state == State.ACCEPTED and case.unit is None
     case = do_case_action(case, "dispatch", staff, {})
     assert case.unit == world.unit("village_committee", case.area_id)

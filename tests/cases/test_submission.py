@@ -29,9 +29,33 @@ def test_numbers_are_year_county_sequence(world):
 
 def test_the_same_idempotency_key_returns_the_first_case(world):
     case, created = _go(world, idempotency_key="abc-1")
-    again, created_again = _go(world, idempotency_key="abc-1", title="另一个标题")
+    again, created_again = _go(world, idempotency_key="abc-1")
     assert created and not created_again and again.pk == case.pk
     assert Case.objects.count() == 1
+
+
+def test_the_same_idempotency_key_with_other_content_is_refused(world):
+    from jiceng.cases.errors import IdempotencyConflict
+
+    case, _ = _go(world, idempotency_key="abc-1")
+    with pytest.raises(IdempotencyConflict) as err:
+        _go(world, idempotency_key="abc-1", title="另一个标题")
+    assert err.value.field == "idempotency_key" and case.number in err.value.message
+    assert Case.objects.count() == 1
+
+
+def test_idempotency_keys_of_different_callers_do_not_collide(world):
+    from jiceng.cases.actions import Idempotency
+
+    first, _ = _go(world, user=None, idempotency=Idempotency("wx-1", "public:10.0.0.1"))
+    second, created = _go(world, user=None, idempotency=Idempotency("wx-1", "public:10.0.0.2"), title="另一件事")
+    assert created and first.pk != second.pk
+
+
+def test_a_key_longer_than_255_characters_is_refused_not_cut(world):
+    with pytest.raises(InvalidInput) as err:
+        _go(world, idempotency_key="k" * 256)
+    assert err.value.field == "idempotency_key" and not Case.objects.exists()
 
 
 def test_a_hazard_needs_its_level_and_rectification_deadline(world):

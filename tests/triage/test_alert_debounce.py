@@ -14,6 +14,8 @@ from jiceng.cases.verify import iter_problems
 from jiceng.triage.alerts import debounce_window, do_submit_alert
 from jiceng.triage.models import AlertCase
 
+from .helpers import register_devices
+
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
 
 
@@ -24,6 +26,11 @@ def _alert(world, at, device="CAM-0001", alert_type="攀爬", **kw):
         user=world.users.get("camera-platform") or world.users["admin"], area_code=world.villages[-1].code, device_id=device,
         alert_type=alert_type, title=f"{alert_type}预警", description=f"{device}触发{alert_type}预警", at=at, **kw,
     )
+
+
+@pytest.fixture(autouse=True)
+def devices(db, world):
+    return register_devices(world, "CAM-0001", "CAM-0002")
 
 
 @pytest.mark.django_db

@@ -9,6 +9,8 @@ import pytest
 from jiceng.cases.actions import do_case_action
 from jiceng.cases.models import Case
 from jiceng.triage.alerts import do_submit_alert
+
+from .helpers import register_devices
 from jiceng.triage.models import CaseLink
 from tests.cases.helpers import handling_case, submit, village_staff
 
@@ -109,6 +111,7 @@ def test_merging_from_the_panel_uses_the_case_action(world, client):
 
 def test_the_panel_shows_the_alert_count(world, client):
     village = world.villages[-1]
+    register_devices(world, "SW-7", village=village)
     at = datetime(2026, 11, 20, 2, tzinfo=timezone.utc)
     for minute in (0, 1, 2):
         outcome = do_submit_alert(user=world.users["admin"], category="yujing-flood", area_code=village.code, device_id="SW-7", alert_type="水位超警",

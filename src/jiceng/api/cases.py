@@ -17,18 +17,15 @@ from ninja import File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, create_model
 
-from jiceng.accounts.scope import actor_for, log_personal_data_access, needs_personal_data, visible_cases
 from jiceng.areas.models import Area, Grid
-from jiceng.cases import workflow
-from jiceng.cases.actions import Upload, do_case_action, do_submit
-from jiceng.cases.errors import InvalidInput, NotPermitted
+from jiceng.cases import access, workflow
+from jiceng.cases.actions import Idempotency, Upload, do_case_action, do_submit
+from jiceng.cases.errors import InvalidInput, NotFound
 from jiceng.cases.filters import CaseFilter, filter_cases, page_of
 from jiceng.cases.models import Case, Category
-from jiceng.cases.states import Action, Channel, Rating, State
-from jiceng.web.forms import ACTION_FIELDS
+from jiceng.cases.states import Action, Rating
 
 from . import serialize
-from .errors import NotFound
 from .schemas import AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, ErrorOut, EventOut
 
 router = Router(tags=["cases"])
@@ -37,10 +34,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 def get_visible_case(request: HttpRequest, number: str) -> Case:
     """The case if this user may read it; 404 otherwise, so existence is not revealed."""
-    case = visible_cases(request.user).select_related("category", "category__parent", "area", "unit", "grid").filter(number=number).first()
-    if case is None:
-        raise NotFound(_("Case %(number)s does not exist or is not visible to you") % {"number": number})
-    return case
+    return access.access_case(request.user, number)
 
 
 class CaseQuery(Schema):
@@ -60,13 +54,14 @@ class CaseQuery(Schema):
 def list_cases(request: HttpRequest, query: Query[CaseQuery]):
     data = query.dict()
     limit = data.pop("limit")
-    qs = visible_cases(request.user).select_related("category", "area", "unit")
+    qs = access.visible_cases(request.user).select_related("category", "area", "unit")
     items, next_before = page_of(filter_cases(qs, CaseFilter(**data)), limit)
     return {"items": [serialize.case_summary(c) for c in items], "next_before": next_before}
 
 
 def lookup_submission(payload: CaseIn | Any) -> dict:
-    category = Category.objects.filter(code=payload.category, active=True, children__isnull=True).first()
+    """Turn the codes of a submission into objects; whether they may be used is the domain's decision."""
+    category = Category.objects.filter(code=payload.category).first()
     if category is None:
         raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": payload.category}, field="category")
     area = Area.objects.filter(code=payload.area).first()
@@ -88,7 +83,7 @@ def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | No
         user=request.user, title=payload.title, description=payload.description, address=payload.address,
         channel=payload.channel, urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
         reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
-        idempotency_key=idempotency_key, **refs,
+        idempotency=Idempotency(idempotency_key, str(request.user.pk)) if idempotency_key else None, **refs,
     )
     case = get_visible_case(request, case.number)
     return Status(201 if created else 200, serialize.case_detail(case, request.user, reveal=False))
@@ -98,10 +93,6 @@ def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | No
             description="Personal data is masked. `reveal=true` returns it unmasked to staff who need it, and the access is logged.")
 def read_case(request: HttpRequest, number: str, reveal: bool = False):
     case = get_visible_case(request, number)
-    if reveal:
-        if not needs_personal_data(request.user, case):
-            raise NotPermitted(_("You have no need to see this reporter's personal data"))
-        log_personal_data_access(request.user, case, purpose="api")
     return serialize.case_detail(case, request.user, reveal=reveal)
 
 
@@ -114,7 +105,7 @@ def case_events(request: HttpRequest, number: str):
 @router.get("/{number}/allowed-actions", response={200: list[AllowedAction], **ERRORS}, summary="Actions the caller may take now")
 def allowed_actions(request: HttpRequest, number: str):
     case = get_visible_case(request, number)
-    return [{"action": a, "label": str(Action(a).label)} for a in workflow.allowed_actions(case.snapshot(), actor_for(request.user, case))]
+    return [{"action": a, "label": str(Action(a).label)} for a in access.allowed_action_names(request.user, case)]
 
 
 @router.get("/{number}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="Files attached to the case")
@@ -163,11 +154,11 @@ def _action_schema(action: str) -> type[Schema]:
     spec: dict[str, Any] = {
         "expected_version": (int | None, Field(None, description="The `version` you read; 409 if the case changed since")),
     }
-    for name, widget, label in ACTION_FIELDS[action]:
-        if widget == "files":
+    for param in workflow.PARAMS[action]:
+        if param.kind == "files":
             continue  # files go through POST /attachments
-        typ = _WIDGET_TYPES[widget]
-        spec[name] = (typ | None, Field(None, description=_WIDGET_HELP.get(widget, str(label))))
+        typ = _WIDGET_TYPES[param.kind]
+        spec[param.name] = (typ | None, Field(None, description=_WIDGET_HELP.get(param.kind, str(param.label))))
     return create_model(f"{''.join(p.title() for p in action.split('_'))}In", __base__=Schema, **spec)
 
 
@@ -189,5 +180,5 @@ def _register_action(action: str) -> None:
     )(perform)
 
 
-for _action in ACTION_FIELDS:
+for _action in workflow.PERSON_ACTIONS:
     _register_action(_action)

@@ -11,17 +11,33 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from jiceng.cases.errors import CaseError
+from jiceng.errors import (
+    ConfigError,
+    Conflict,
+    DomainError,
+    IdempotencyConflict,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    RateLimited,
+    TransitionNotAllowed,
+)
+
+# Each domain error class answers with one status; subclasses before their bases.
+STATUS_OF = (
+    (IdempotencyConflict, 422),
+    (Conflict, 409),
+    (TransitionNotAllowed, 409),
+    (NotPermitted, 403),
+    (NotFound, 404),
+    (RateLimited, 429),
+    (InvalidInput, 400),
+    (ConfigError, 400),
+)
 
 
-class RateLimited(CaseError):
-    code = "rate_limited"
-    http_status = 429
-
-
-class NotFound(CaseError):
-    code = "not_found"
-    http_status = 404
+def status_of(exc: DomainError) -> int:
+    return next((status for cls, status in STATUS_OF if isinstance(exc, cls)), 400)
 
 
 def _field_of(loc: list) -> str:
@@ -56,9 +72,9 @@ def _reason(error: dict) -> str:
 def install(api: NinjaAPI) -> None:
     """Register the exception handlers that give every error the same shape."""
 
-    @api.exception_handler(CaseError)
-    def case_error(request, exc: CaseError):
-        return api.create_response(request, exc.as_dict(), status=exc.http_status)
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        return api.create_response(request, exc.as_dict(), status=status_of(exc))
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

@@ -23,21 +23,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from jiceng.accounts.scope import visible_cases
+from django.conf import settings
+
 from jiceng.areas.models import Area, AreaLevel
-from jiceng.cases.actions import do_submit
+from jiceng.cases import access
+from jiceng.cases.actions import Idempotency, do_submit
 from jiceng.cases.errors import CaseError
 from jiceng.cases.models import Case, Category
 from jiceng.cases.sla import SHANGHAI
-from jiceng.cases.states import OPEN_STATES, Channel, State
-from jiceng.people.masking import mask_address
+from jiceng.cases.states import Channel
+from jiceng.throttle import check_rate
 
 from .keys import find_api_key
 
 DEFAULT_WINDOW = timedelta(days=90)  # the spec's default when no dates are given
 MAX_RESULTS = 1000
+RETRY_WINDOW = timedelta(minutes=10)  # the same content from the same key within this window is a retry
 # GeoReport has two statuses: a case is "closed" for a 311 client once it is resolved.
-OPEN311_OPEN_STATES = frozenset(OPEN_STATES - {State.RESOLVED, State.RATED})
+OPEN311_OPEN_STATES = access.PUBLIC_OPEN_STATES
 DATATYPES = {"text": "string", "integer": "number", "number": "number", "date": "datetime", "choice": "singlevaluelist",
              "boolean": "singlevaluelist", "list": "text"}
 
@@ -131,20 +134,25 @@ def _leaf_services():
 
 # --- requests ----------------------------------------------------------------
 
-def _status_notes(case: Case) -> str:
-    label = str(State(case.state).label)
-    return f"{label}：{case.result}" if case.result else label
-
-
 def _request(case: Case, *, with_description: bool) -> dict:
+    """A GeoReport request: the public fields of the case (access.public_view); free text only for keys in scope."""
+    public = access.public_view(case)
     return {
-        "service_request_id": case.number, "status": "open" if case.state in OPEN311_OPEN_STATES else "closed", "status_notes": _status_notes(case),
-        "service_name": case.category.name, "service_code": case.category.code,
-        "description": case.description if with_description else "", "agency_responsible": case.unit.name if case.unit_id else "",
-        "service_notice": "", "requested_datetime": w3c(case.created_at), "updated_datetime": w3c(case.updated_at),
-        "expected_datetime": w3c(case.deadline), "address": mask_address(case.address) or case.area.name, "address_id": case.area_id,
+        "service_request_id": public["number"], "status": "open" if public["is_open"] else "closed",
+        "status_notes": public["state_label"], "service_name": public["category"], "service_code": public["category_code"],
+        "description": case.description if with_description else "", "agency_responsible": public["unit"] or "",
+        "service_notice": "", "requested_datetime": w3c(public["created_at"]), "updated_datetime": w3c(public["updated_at"]),
+        "expected_datetime": w3c(public["deadline"]), "address": public["area"], "address_id": public["area_code"],
         "zipcode": "", "lat": None, "long": None, "media_url": "",
     }
+
+
+def _readable(request: HttpRequest, key):
+    """With a key, the key's scope; without one, the public's (public categories only), rate-limited."""
+    if key is not None:
+        return access.visible_cases(key.user)
+    check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
+    return access.public_cases()
 
 
 def _caller(request: HttpRequest, required: bool):
@@ -194,25 +202,40 @@ def _submit(request: HttpRequest, key) -> dict:
         fields[spec["name"]] = value
     description = post.get("description", "").strip()
     name = (post.get("last_name", "") + post.get("first_name", "")).strip()
-    token = f"{key.user.pk}-{uuid.uuid4().hex}"
+    # A retry: the client's own key if it sends one, else the same content from the same key shortly after.
+    client_key = request.headers.get("Idempotency-Key", "")
+    idem = Idempotency(client_key, str(key.user.pk), None if client_key else RETRY_WINDOW)
     try:
-        case, _created = do_submit(
+        case, created = do_submit(
             user=key.user, category=category, area=area, title=(description[:40] or category.name), description=description,
             address=post.get("address_string", ""), channel=Channel.API, fields=fields, reporter_name=name,
             reporter_phone=post.get("phone", ""), anonymous=not name and category.allow_anonymous,
-            source_ref=(post.get("device_id") or post.get("account_id") or "")[:64], idempotency_key=f"open311:{token}",
+            source_ref=(post.get("device_id") or post.get("account_id") or ""), idempotency=idem,
         )
     except CaseError as exc:
-        where = f" ({exc.field})" if exc.field else ""
-        raise Open311Error(400, exc.message + where) from None
-    return {"service_request_id": case.number, "token": token, "service_notice": _("Track it at /track/?number=%(n)s") % {"n": case.number},
-            "account_id": post.get("account_id", "")}
+        raise Open311Error(_open311_status(exc), exc.message) from None
+    token = case.open311_token or _issue_token(case)
+    notice = _("Track it at /track/ with number %(n)s and query code %(code)s") % {"n": case.number, "code": case.query_code}
+    return {"service_request_id": case.number, "token": token, "service_notice": notice, "account_id": post.get("account_id", "")}
+
+
+def _open311_status(exc: CaseError) -> int:
+    from .errors import status_of
+
+    status = status_of(exc)
+    return 400 if status == 422 else status
+
+
+def _issue_token(case: Case) -> str:
+    token = uuid.uuid4().hex
+    Case.objects.filter(pk=case.pk, open311_token__isnull=True).update(open311_token=token)
+    return Case.objects.values_list("open311_token", flat=True).get(pk=case.pk)
 
 
 def _query(request: HttpRequest, key) -> list[dict]:
     get = request.GET
     _check_jurisdiction(get.get("jurisdiction_id", ""))
-    qs = (visible_cases(key.user) if key else Case.objects.all()).select_related("category", "unit", "area")
+    qs = _readable(request, key).select_related("category", "unit", "area")
     ids = [i.strip() for i in get.get("service_request_id", "").split(",") if i.strip()]
     if ids:  # the spec: with ids, all other filters are ignored
         qs = qs.filter(number__in=ids[:MAX_RESULTS])
@@ -244,6 +267,8 @@ def _handle(fmt: str, root: str, fn) -> HttpResponse:
         return render(fmt, root, fn())
     except Open311Error as exc:
         return render_error(fmt, exc.status, exc.description)
+    except CaseError as exc:  # a domain error outside submission, e.g. the public rate limit
+        return render_error(fmt, _open311_status(exc), exc.message)
 
 
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -289,8 +314,7 @@ def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_one(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     def run():
         key = _caller(request, required=False)
-        qs = (visible_cases(key.user) if key else Case.objects.all()).select_related("category", "unit", "area")
-        case = qs.filter(number=request_id).first()
+        case = _readable(request, key).select_related("category", "unit", "area").filter(number=request_id).first()
         if case is None:
             raise Open311Error(404, _("service_request_id %(id)s not found") % {"id": request_id})
         return [_request(case, with_description=key is not None)]
@@ -300,8 +324,7 @@ def request_one(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse
 
 def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
     def run():
-        user_id = token_id.split("-", 1)[0]
-        case = Case.objects.filter(idempotency_key=f"{user_id}:open311:{token_id}").first() if user_id.isdigit() else None
+        case = Case.objects.filter(open311_token=token_id).first() if token_id else None
         if case is None:
             raise Open311Error(404, _("token %(token)s not found") % {"token": token_id})
         return [{"service_request_id": case.number, "token": token_id}]

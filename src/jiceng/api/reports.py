@@ -7,7 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router
 
-from jiceng.accounts.scope import visible_cases
+from jiceng.cases.access import visible_cases
 from jiceng.cases import reports as case_reports
 from jiceng.cases.filters import CaseFilter, filter_cases
 

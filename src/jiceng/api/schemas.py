@@ -117,10 +117,13 @@ class TrackOut(Schema):
     area: str
     state: str
     state_label: str
+    is_open: bool
     unit: str | None
     created_at: datetime
     updated_at: datetime
+    deadline: datetime | None
     events: list[TrackEvent]
+    query_code: str | None = Field(None, description="Only in the answer to a submission: keep it to follow the case")
 
 
 class EventOut(Schema):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from jiceng.accounts.scope import actor_for
-from jiceng.cases import workflow
+from jiceng.cases import access
 from jiceng.cases.models import Case, CaseEvent
 from jiceng.cases.sla import due_status
 from jiceng.cases.states import Action, State
-from jiceng.people.masking import person_fields
 
 
 def unit_ref(unit) -> dict | None:
@@ -36,12 +34,18 @@ def case_detail(case: Case, user, *, reveal: bool) -> dict:
     data.update({
         "description": case.description, "grid": case.grid.code if case.grid_id else None, "fields": case.fields,
         "anonymous": case.anonymous,
-        "reporter": person_fields(case.reporter_name, case.reporter_phone, case.reporter_id_number, case.address, reveal=reveal),
+        "reporter": _reporter(case, user, reveal),
         "plan": case.plan, "result": case.result, "rating": case.rating, "resolved_level": case.resolved_level,
         "merged_into": case.merged_into, "supervise_count": case.supervise_count, "escalation_count": case.escalation_count,
-        "version": case.version, "allowed_actions": workflow.allowed_actions(case.snapshot(), actor_for(user, case)),
+        "version": case.version, "allowed_actions": access.allowed_action_names(user, case),
     })
     return data
+
+
+def _reporter(case: Case, user, reveal: bool) -> dict:
+    person = access.person_view(user, case, reveal=reveal, purpose="api")
+    person.pop("can_reveal", None)
+    return person
 
 
 def event_out(event: CaseEvent) -> dict:
@@ -49,19 +53,4 @@ def event_out(event: CaseEvent) -> dict:
         "seq": event.seq, "action": event.action, "action_label": str(Action(event.action).label) if event.action in Action.values else event.action,
         "from_state": event.from_state, "to_state": event.to_state, "actor": event.actor_label, "unit": unit_ref(event.unit),
         "at": event.at, "note": event.note, "payload": event.payload, "hash": event.hash,
-    }
-
-
-def track_out(case: Case) -> dict:
-    """What anyone holding the case number may see: progress, never people."""
-    events = case.events.select_related("unit").order_by("seq")
-    return {
-        "number": case.number, "category": case.category.name, "area": case.area.name, "state": case.state,
-        "state_label": str(State(case.state).label), "unit": case.unit.name if case.unit_id else None,
-        "created_at": case.created_at, "updated_at": case.updated_at,
-        "events": [
-            {"action": e.action, "action_label": str(Action(e.action).label) if e.action in Action.values else e.action,
-             "to_state": e.to_state, "unit": e.unit.name if e.unit_id else None, "at": e.at}
-            for e in events
-        ],
     }

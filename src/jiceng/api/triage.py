@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
-from jiceng.cases.errors import NotPermitted
-from jiceng.triage.alerts import do_submit_alert
+from typing import Literal
+
+from jiceng.areas.models import Area
+from jiceng.cases.errors import InvalidInput, NotPermitted
+from jiceng.triage.alerts import do_register_device, do_submit_alert
 from jiceng.triage.callers import frequent_callers, is_staff
 from jiceng.triage.repeats import do_link_repeat, find_repeat_candidates, may_link
 from jiceng.triage.router import suggest
@@ -26,7 +29,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 class AlertIn(Schema):
     category: str = Field(description="Category code, e.g. yujing-campus")
-    area: str = Field(description="12-digit village / community code")
+    area: str = Field("", description="Optional: the 12-digit village code; must match the device's registration")
     device_id: str = Field(max_length=64)
     alert_type: str = Field(max_length=64, description="e.g. 攀爬, 打架, 摔倒")
     title: str = Field(max_length=120)
@@ -36,21 +39,54 @@ class AlertIn(Schema):
 
 
 class AlertOut(Schema):
-    case: CaseSummary
+    case: CaseSummary | None = Field(description="The case of the series; null while the device is not registered")
     created: bool = Field(description="True when this alert opened a new case")
     count: int = Field(description="Alerts of this device and type folded into the case so far")
+    queued: bool = Field(False, description="True when the device is not registered: the alert waits for staff (status 202)")
 
 
-@router.post("/alerts", response={200: AlertOut, 201: AlertOut, **ERRORS}, summary="Take in a sensor / AI-camera alert (debounced)",
-             description="The same device and alert type within the category's debounce window join one case and raise its count.")
+@router.post("/alerts", response={200: AlertOut, 201: AlertOut, 202: AlertOut, **ERRORS},
+             summary="Take in a sensor / AI-camera alert (debounced)",
+             description="Integration keys only, for registered devices in the key's area. The same device and alert type within "
+                         "the category's debounce window join one case and raise its count. Alerts of unregistered devices are "
+                         "kept for staff (202).")
 def submit_alert(request: HttpRequest, payload: AlertIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     outcome = do_submit_alert(
         user=request.user, category=payload.category, area_code=payload.area, device_id=payload.device_id,
         alert_type=payload.alert_type, title=payload.title, description=payload.description, at=payload.at,
         fields=payload.fields, idempotency_key=idempotency_key,
     )
-    body = {"case": serialize.case_summary(outcome.case), "created": outcome.created, "count": outcome.count}
-    return Status(201 if outcome.created else 200, body)
+    case = serialize.case_summary(outcome.case) if outcome.case is not None else None
+    body = {"case": case, "created": outcome.created, "count": outcome.count, "queued": outcome.queued}
+    return Status(202 if outcome.queued else 201 if outcome.created else 200, body)
+
+
+class DeviceIn(Schema):
+    device_id: str = Field(max_length=64)
+    name: str = Field(max_length=64)
+    area: str = Field(description="12-digit village / community code where the device stands")
+    kind: Literal["camera", "sensor"] = "camera"
+    site: str = Field("", max_length=120)
+
+
+class DeviceOut(Schema):
+    device_id: str
+    name: str
+    area: str
+    kind: str
+    site: str
+    taken_in: int = Field(0, description="Queued alerts of this device taken in on registration")
+
+
+@router.post("/devices", response={201: DeviceOut, **ERRORS}, summary="Register a camera or sensor (administrators)")
+def register_device(request: HttpRequest, payload: DeviceIn):
+    area = Area.objects.filter(code=payload.area).first()
+    if area is None:
+        raise InvalidInput(_("No village or community has the code %(code)s") % {"code": payload.area}, field="area")
+    device, taken = do_register_device(request.user, device_id=payload.device_id, name=payload.name, area=area, kind=payload.kind,
+                                       site=payload.site)
+    return Status(201, {"device_id": device.device_id, "name": device.name, "area": device.area_id, "kind": device.kind,
+                        "site": device.site, "taken_in": taken})
 
 
 class ReasonOut(Schema):

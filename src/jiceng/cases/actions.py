@@ -8,9 +8,11 @@ updates the case under an optimistic version check, or changes nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.models import Role, User
-from jiceng.accounts.scope import actor_for, visible_cases
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Grid, Unit, UnitLevel
 
-from . import chain, workflow
-from .errors import Conflict, InvalidInput, NotPermitted
+from . import access, chain, workflow
+from .errors import Conflict, IdempotencyConflict, InvalidInput
 from .fields import clean_fields
 from .models import Attachment, Case, CaseEvent, Category
 from .numbering import allocate_number
@@ -116,6 +117,77 @@ def _clean_text(value: str, field: str, label: str, max_len: int, required: bool
     return value
 
 
+IDEMPOTENCY_KEY_MAX = 255
+PUBLIC_CALLER = "public"
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """A client's idempotency key, in the namespace of the caller who sent it.
+
+    ``caller`` is the user's id, or for the anonymous public the adapter's
+    identification of the client (e.g. its address): two callers never share
+    keys. With ``window`` and no key, the same content from the same caller
+    within that window counts as a retry (Open311 clients send no key).
+    """
+
+    key: str = ""
+    caller: str = ""
+    window: timedelta | None = None
+    # False: the key names the matter itself (e.g. one risk case per person and
+    # year), so a later submission under it returns the case whatever it says.
+    strict: bool = True
+
+
+def _stored_key(idem: Idempotency) -> str:
+    return hashlib.sha256(f"{idem.caller}\x1f{idem.key}".encode()).hexdigest()
+
+
+def _check_idempotency_key(key: str) -> str:
+    key = key.strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise InvalidInput(_("The idempotency key is too long (at most %(n)s characters)") % {"n": IDEMPOTENCY_KEY_MAX}, field="idempotency_key")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in key):
+        raise InvalidInput(_("The idempotency key contains control characters"), field="idempotency_key")
+    return key
+
+
+def _earlier_submission(idem: Idempotency | None, fingerprint: str, caller_user: User | None, now: datetime) -> Case | None:
+    """The case a retried submission already created, if any; IdempotencyConflict if the key was used for other content."""
+    if idem is None:
+        return None
+    if idem.key:
+        existing = Case.objects.filter(idempotency_key=_stored_key(idem)).first()
+        if idem.strict and existing is not None and existing.content_fingerprint and existing.content_fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                _("The idempotency key “%(key)s” was already used for a different report (case %(number)s); use a new key for a new report")
+                % {"key": idem.key[:40], "number": existing.number},
+                field="idempotency_key",
+            )
+        return existing
+    if idem.window and caller_user is not None:
+        return Case.objects.filter(created_by=caller_user, content_fingerprint=fingerprint, created_at__gte=now - idem.window).order_by("pk").first()
+    return None
+
+
+def check_category(category: Category) -> None:
+    """Cases are filed under an active leaf category."""
+    if not category.active:
+        raise InvalidInput(_("The category “%(name)s” is not in use") % {"name": category.name}, field="category")
+    if category.children.exists():
+        raise InvalidInput(
+            _("“%(name)s” is a group of categories; choose one of its subcategories") % {"name": category.name}, field="category"
+        )
+
+
+def _check_place(user: User | None, area: Area, grid: Grid | None) -> None:
+    if area.level != AreaLevel.VILLAGE:
+        raise InvalidInput(_("A case is located in a village or community"), field="area")
+    if grid is not None and grid.area_id != area.code:
+        raise InvalidInput(_("The grid is not in the selected village"), field="grid")
+    access.check_submit(user, area)
+
+
 def do_submit(
     *,
     user: User | None,
@@ -134,27 +206,26 @@ def do_submit(
     reporter_id_number: str = "",
     source_ref: str = "",
     idempotency_key: str | None = None,
+    idempotency: Idempotency | None = None,
     uploads: list[Upload] | None = None,
     now: datetime | None = None,
 ) -> tuple[Case, bool]:
     """Raise a matter (点单). Returns ``(case, created)``.
 
-    With an ``idempotency_key`` a retried submission returns the case created
-    the first time (``created`` False) instead of a second case.
+    Checks, whoever calls: the category is an active leaf, the place is a
+    village in the user's submit scope (``access.check_submit``), the grid lies
+    in it, the reporter rules of the category. With an idempotency key a
+    retried submission returns the case created the first time (``created``
+    False) instead of a second case; the same key with other content is an
+    IdempotencyConflict. ``idempotency_key`` is shorthand for a key in the
+    user's own namespace.
     """
-    key = None
-    if idempotency_key:
-        key = f"{user.pk if user else 'anon'}:{idempotency_key}"[:128]
-        if existing := Case.objects.filter(idempotency_key=key).first():
-            return existing, False
-    if user is not None and user.role == Role.AUDITOR:
-        raise NotPermitted(_("Auditors read cases but do not submit them."))
-    if not category.active:
-        raise InvalidInput(_("The category “%(name)s” is not in use") % {"name": category.name}, field="category")
-    if area.level != AreaLevel.VILLAGE:
-        raise InvalidInput(_("A case is located in a village or community"), field="area")
-    if grid is not None and grid.area_id != area.code:
-        raise InvalidInput(_("The grid is not in the selected village"), field="grid")
+    if idempotency is None and idempotency_key:
+        idempotency = Idempotency(key=idempotency_key, caller=str(user.pk) if user else PUBLIC_CALLER)
+    if idempotency is not None:
+        idempotency = Idempotency(_check_idempotency_key(idempotency.key or ""), idempotency.caller, idempotency.window, idempotency.strict)
+    check_category(category)
+    _check_place(user, area, grid)
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel"), field="channel")
     urgency = urgency or Urgency.NORMAL
@@ -163,6 +234,7 @@ def do_submit(
     title = _clean_text(title, "title", _("The title"), 120)
     description = _clean_text(description, "description", _("The description"), 4000)
     address = _clean_text(address, "address", _("The address"), 200, required=False)
+    source_ref = _clean_text(source_ref, "source_ref", _("The source reference"), 64, required=False)
     reporter_name = _clean_text(reporter_name, "reporter_name", _("The reporter's name"), 32, required=False)
     reporter_phone = _clean_text(reporter_phone, "reporter_phone", _("The phone number"), 20, required=False)
     if reporter_phone and not PHONE_RE.match(reporter_phone):
@@ -188,6 +260,11 @@ def do_submit(
     reporter = user if (user and user.role == Role.RESIDENT and not anonymous) else None
     if reporter and not reporter_name:
         reporter_name, reporter_phone = user.display_name, reporter_phone or user.phone
+    fingerprint = _fingerprint(category, area, grid, title, description, address, channel, urgency, clean, anonymous,
+                               reporter_name, reporter_phone, reporter_id_number, described)
+    if (existing := _earlier_submission(idempotency, fingerprint, user, now)) is not None:
+        return existing, False
+    key = _stored_key(idempotency) if idempotency is not None and idempotency.key else None
     try:
         with transaction.atomic():
             year = now.astimezone(SHANGHAI).year
@@ -195,8 +272,9 @@ def do_submit(
             case = Case(
                 number=number, category=category, area=area, grid=grid, title=title, description=description, address=address,
                 channel=channel, urgency=urgency, fields=clean, anonymous=anonymous, reporter=reporter, reporter_name=reporter_name,
-                reporter_phone=reporter_phone, reporter_id_number=reporter_id_number, source_ref=source_ref[:64],
-                idempotency_key=key, created_by=user, created_at=now, updated_at=now,
+                reporter_phone=reporter_phone, reporter_id_number=reporter_id_number, source_ref=source_ref,
+                idempotency_key=key, content_fingerprint=fingerprint, query_code=new_query_code(),
+                created_by=user, created_at=now, updated_at=now,
                 state=State.SUBMITTED, level=category.start_level, version=1, event_count=0, last_hash=chain.GENESIS,
                 deadline=sla.deadline_for(category, urgency, "accept", category.start_level, now),  # time to accept
             )
@@ -208,10 +286,24 @@ def do_submit(
             if uploads:
                 _store_uploads(case, event, uploads, described, now)
     except IntegrityError:
-        if key and (existing := Case.objects.filter(idempotency_key=key).first()):
+        if key and (existing := _earlier_submission(idempotency, fingerprint, user, now)):
             return existing, False  # a concurrent retry won the race
         raise
     return case, True
+
+
+QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+
+def new_query_code() -> str:
+    """The 查询码 a reporter needs, beside the case number, to follow a case without logging in."""
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(8))
+
+
+def _fingerprint(category, area, grid, title, description, address, channel, urgency, fields, anonymous, name, phone, id_number, files) -> str:
+    content = [category.code, area.code, grid.code if grid else "", title, description, address, channel, urgency, fields, anonymous,
+               name, phone, id_number, [f["sha256"] for f in files]]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def submit_payload(case: Case, attachments: list[dict] | None = None) -> dict:
@@ -251,7 +343,7 @@ def _to_deadline(value: Any, field: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
 
 
-def _unit_for(case: Case, params: dict, level: str) -> int:
+def _unit_for(case: Case, params: dict, level: str, user: User | None) -> int:
     """The unit the actor chose, checked, or the routing suggestion."""
     raw = params.get("unit_id")
     if raw in (None, ""):
@@ -269,6 +361,7 @@ def _unit_for(case: Case, params: dict, level: str) -> int:
             % {"unit": unit.get_level_display(), "case": UnitLevel(level).label},
             field="unit_id",
         )
+    access.check_dispatch_unit(user, case, unit, level)
     return unit.pk
 
 
@@ -286,10 +379,10 @@ def _prepare(case: Case, action: str, params: dict, user: User | None, now: date
     elif action == Action.REQUEST_EXTENSION:
         params["deadline"] = _to_deadline(params.get("deadline"), "deadline")
     elif action == Action.DISPATCH and case.state == State.ACCEPTED:
-        params["unit_id"] = _unit_for(case, params, case.level)
+        params["unit_id"] = _unit_for(case, params, case.level, user)
     elif action == Action.ESCALATE and case.level in NEXT_LEVEL and case.state in workflow.RULES[Action.ESCALATE].sources:
         nxt = NEXT_LEVEL[UnitLevel(case.level)]
-        params["unit_id"] = _unit_for(case, params, nxt)
+        params["unit_id"] = _unit_for(case, params, nxt, user)
         # the clock starts again with the limit of the next tier
         params["deadline"] = sla.deadline_for(case.category, case.urgency, "resolve", nxt, now)
     elif action == Action.RESOLVE and case.state == State.HANDLING:
@@ -298,7 +391,7 @@ def _prepare(case: Case, action: str, params: dict, user: User | None, now: date
         params["fields"] = clean_fields(case.category.field_specs(), params.get("fields") or {}, "none")
     elif action == Action.MERGE and params.get("into"):
         into = str(params["into"]).strip()
-        target = visible_cases(user).filter(number=into).first() if user else None
+        target = access.visible_cases(user).filter(number=into).first() if user else None
         if target is None:
             raise InvalidInput(_("Case %(number)s does not exist or is not visible to you") % {"number": into}, field="into")
         if target.pk == case.pk:
@@ -341,7 +434,7 @@ def do_case_action(
             if described:
                 params["attachments"] = described
             params = _prepare(case, action, params, user, now)
-            who = actor or actor_for(user, case)
+            who = actor or access.actor_for(user, case)
             before = case.snapshot()
             to_state, payload, note = workflow.plan(before, action, params, who, now)
             after = workflow.apply(before, action, to_state, payload, note)

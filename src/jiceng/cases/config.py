@@ -28,7 +28,7 @@ LEVELS = set(UnitLevel.values)
 SLA_KEYS = {f"{phase}_{unit}" for phase in PHASES for unit in ("hours", "days")}
 URGENCIES = set(Urgency.values) - {Urgency.NORMAL}  # normal is the plain ``sla`` table
 CATEGORY_KEYS = {
-    "code", "name", "parent", "description", "start_level", "allow_anonymous", "sla", "sla_by_urgency", "sla_by_level",
+    "code", "name", "parent", "description", "start_level", "allow_anonymous", "public", "sla", "sla_by_urgency", "sla_by_level",
     "auto_escalate", "escalate_after_hours", "routing", "fields", "active", "synonyms", "phrasings",
 }
 # Words and sentences that describe a category the way callers speak; the routing
@@ -102,8 +102,9 @@ def _check_category(cat: dict, where: str, kinds: dict, seen: dict) -> None:
             if name not in allowed:
                 raise ConfigError(_("%(where)s.%(key)s: unknown key") % {"where": where, "key": f"{table}.{name}"})
             _check_limits(limits, f"{where}.{table}.{name}")
-    if not isinstance(cat.get("auto_escalate", False), bool):
-        raise ConfigError(_("%(where)s.auto_escalate must be true or false") % {"where": where})
+    for flag in ("auto_escalate", "allow_anonymous", "public", "active"):
+        if not isinstance(cat.get(flag, False), bool):
+            raise ConfigError(_("%(where)s.%(key)s must be true or false") % {"where": where, "key": flag})
     after = cat.get("escalate_after_hours", 1)
     if not isinstance(after, int) or isinstance(after, bool) or after <= 0:
         raise ConfigError(_("%(where)s.escalate_after_hours must be a positive whole number") % {"where": where})
@@ -183,6 +184,7 @@ def apply_config(data: dict) -> LoadSummary:
             "description": cat.get("description", ""),
             "start_level": cat.get("start_level", inherited.start_level if inherited else UnitLevel.VILLAGE),
             "allow_anonymous": cat.get("allow_anonymous", inherited.allow_anonymous if inherited else False),
+            "public": cat.get("public", inherited.public if inherited else False),
             # summary columns of the normal-urgency limits; computations use ``sla``
             "accept_hours": _in_hours(base["accept"]),
             "resolve_days": _in_days(base["resolve"]),

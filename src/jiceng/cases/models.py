@@ -25,6 +25,10 @@ class Category(models.Model):
     description = models.TextField(_("description"), blank=True)
     start_level = models.CharField(_("starting tier"), max_length=12, choices=UnitLevel.choices, default=UnitLevel.VILLAGE)
     allow_anonymous = models.BooleanField(_("anonymous allowed"), default=False)
+    public = models.BooleanField(
+        _("public"), default=False,
+        help_text=_("Cases of a public category appear on the public board and in Open311 (never people or free text)"),
+    )
     accept_hours = models.PositiveIntegerField(_("hours to accept"), default=24)
     resolve_days = models.PositiveIntegerField(_("working days to resolve"), default=5)
     visit_days = models.PositiveIntegerField(_("working days to return-visit"), default=3)
@@ -129,7 +133,15 @@ class Case(models.Model):
     reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
     reporter_id_number = models.CharField(_("reporter ID number"), max_length=18, blank=True)
     source_ref = models.CharField(_("source reference"), max_length=64, blank=True, help_text=_("Device, hotline ticket or external id"))
+    # SHA-256 of (caller, client's idempotency key): a retried submission finds its case.
     idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    # SHA-256 of the submitted content: tells a retry from a reused key, and finds
+    # retries of clients that send no key (Open311) within a window.
+    content_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # The 查询码: with the case number, lets the reporter follow the case without an account.
+    query_code = models.CharField(_("query code"), max_length=12, blank=True)
+    # Open311's token for a request (GET tokens/{token}); its own column, not the idempotency key.
+    open311_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("submitted at"), db_index=True)
     updated_at = models.DateTimeField(_("updated at"))

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from .states import PHASE_OF_STATE, TIMED_STATES
+
 if TYPE_CHECKING:
     from .models import Case, Category
 
@@ -319,14 +321,7 @@ def resumed_deadline(deadline: datetime | None, suspended_at: datetime | None, n
 
 # --- what a case shows -----------------------------------------------------
 
-_PHASE_OF_STATE = {
-    "submitted": "accept",
-    "accepted": "resolve",
-    "dispatched": "resolve",
-    "handling": "resolve",
-    "suspended": "resolve",
-}
-TIMED_STATES = frozenset(_PHASE_OF_STATE)
+_PHASE_OF_STATE = {str(state): phase for state, phase in PHASE_OF_STATE.items()}
 
 
 @dataclass(frozen=True)

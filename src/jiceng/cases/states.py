@@ -22,6 +22,20 @@ class State(models.TextChoices):
 
 TERMINAL_STATES = frozenset({State.REFUSED, State.CLOSED, State.MERGED})
 OPEN_STATES = frozenset(set(State) - TERMINAL_STATES)
+# Which deadline runs in each state: the time to accept, then the time to resolve.
+PHASE_OF_STATE = {
+    State.SUBMITTED: "accept",
+    State.ACCEPTED: "resolve",
+    State.DISPATCHED: "resolve",
+    State.HANDLING: "resolve",
+    State.SUSPENDED: "resolve",
+}
+# States with a running (or, when suspended, paused) clock.
+TIMED_STATES = frozenset(PHASE_OF_STATE)
+# States a unit works on: signed for or waiting to be signed for.
+WITH_UNIT_STATES = frozenset({State.DISPATCHED, State.HANDLING, State.SUSPENDED})
+# Before anyone has finished with the case: new alerts of the same series still join it.
+COLLECTING_STATES = frozenset(OPEN_STATES - {State.RESOLVED, State.RATED, State.DISPUTED})
 
 
 class Action(models.TextChoices):

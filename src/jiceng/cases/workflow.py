@@ -18,15 +18,21 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from jiceng.accounts.capabilities import CAPABILITIES, Capability
 from jiceng.accounts.models import Role
 from jiceng.areas.models import LEVEL_RANK, NEXT_LEVEL, UnitLevel
 
 from .errors import InvalidInput, NotPermitted, TransitionNotAllowed
-from .sla import TIMED_STATES
-from .states import Action, Rating, State
+from .states import TIMED_STATES, Action, Rating, State
 
-STAFF_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.GRID_WORKER})
-DISPATCH_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF})
+
+def _roles_with(capability: Capability) -> frozenset[str]:
+    return frozenset(role for role, caps in CAPABILITIES.items() if capability in caps and role != Role.ADMIN)
+
+
+# From the one role → capability table (admins are handled apart: they may do everything).
+STAFF_ROLES = _roles_with(Capability.HANDLE)
+DISPATCH_ROLES = _roles_with(Capability.DISPATCH)
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,19 @@ def _any(*preds: Callable[[Actor, Snapshot], bool]) -> Callable[[Actor, Snapshot
 
 
 @dataclass(frozen=True)
+class Param:
+    """What an action asks of the person doing it: one input of its form or API body.
+
+    ``kind`` is one of text, textarea, date, unit, next_unit, rating, decision,
+    files, resolve_fields; adapters turn it into a widget or a schema type.
+    """
+
+    name: str
+    kind: str
+    label: Any
+
+
+@dataclass(frozen=True)
 class Rule:
     sources: frozenset[str]
     who: Callable[[Actor, Snapshot], bool]
@@ -135,8 +154,7 @@ _HANDLING = frozenset({State.HANDLING, State.SUSPENDED})
 _BEFORE_HANDLING = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED})
 _MERGEABLE = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED})
 _OPEN = frozenset(set(State) - {State.REFUSED, State.CLOSED, State.MERGED})
-# States with a running (or, when suspended, paused) clock, as the deadline module says.
-_TIMED = frozenset(State(s) for s in TIMED_STATES)
+_TIMED = TIMED_STATES
 
 RULES: dict[str, Rule] = {
     Action.ACCEPT: Rule(frozenset({State.SUBMITTED}), dispatcher, "dispatcher"),
@@ -162,6 +180,31 @@ RULES: dict[str, Rule] = {
     Action.REMIND: Rule(_TIMED, system, "system"),
     Action.FLAG_OVERDUE: Rule(_TIMED, system, "system"),
 }
+
+PARAMS: dict[str, tuple[Param, ...]] = {
+    Action.ACCEPT: (Param("plan", "textarea", gettext_lazy("Agreed plan")), Param("deadline", "date", gettext_lazy("Deadline (empty: by the category's limit)"))),
+    Action.REFUSE: (Param("note", "textarea", gettext_lazy("Reason for refusal")),),
+    Action.DISPATCH: (Param("unit_id", "unit", gettext_lazy("Unit (empty: the suggested one)")),),
+    Action.RETURN: (Param("note", "textarea", gettext_lazy("Why this unit is wrong")),),
+    Action.CLAIM: (),
+    Action.NOTE: (Param("note", "textarea", gettext_lazy("Progress")), Param("files", "files", gettext_lazy("Attachments"))),
+    Action.SUSPEND: (Param("note", "textarea", gettext_lazy("Reason (the clock stops)")),),
+    Action.RESUME: (),
+    Action.REQUEST_EXTENSION: (Param("deadline", "date", gettext_lazy("New deadline")), Param("note", "textarea", gettext_lazy("Reason"))),
+    Action.APPROVE_EXTENSION: (),
+    Action.REJECT_EXTENSION: (Param("note", "textarea", gettext_lazy("Reason")),),
+    Action.ESCALATE: (Param("unit_id", "next_unit", gettext_lazy("Unit at the next tier (empty: the suggested one)")), Param("note", "textarea", gettext_lazy("Reason"))),
+    Action.SUPERVISE: (Param("note", "textarea", gettext_lazy("Instruction")),),
+    Action.TAKE_OWNERSHIP: (),
+    Action.RESOLVE: (Param("result", "textarea", gettext_lazy("Result")), Param("fields", "resolve_fields", gettext_lazy("Result details"))),
+    Action.RATE: (Param("rating", "rating", gettext_lazy("Rating")),),
+    Action.WAIVE_RATING: (Param("note", "textarea", gettext_lazy("Why no rating can be obtained")),),
+    Action.DECIDE: (Param("decision", "decision", gettext_lazy("Decision")), Param("note", "textarea", gettext_lazy("Reason"))),
+    Action.CLOSE: (),
+    Action.MERGE: (Param("into", "text", gettext_lazy("Original case number")),),
+}
+# Actions people take (the rest are the system clock's).
+PERSON_ACTIONS = tuple(PARAMS)
 
 WHO_LABELS = {
     "dispatcher": gettext_noop("staff who accept and dispatch at this level"),

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, models, transaction
 
 from jiceng.accounts.models import Role, User
-from jiceng.accounts.scope import level_rank
+from jiceng.cases.access import level_rank
 from jiceng.areas.models import NEXT_LEVEL, UnitLevel
 from jiceng.cases import chain, sla, workflow
 from jiceng.cases.actions import submit_payload

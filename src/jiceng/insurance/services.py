@@ -18,9 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.models import Role, User
-from jiceng.accounts.scope import in_area_scope, visible_cases
+from jiceng.cases.access import in_area_scope, visible_cases
 from jiceng.areas.models import Area, AreaLevel
-from jiceng.cases.actions import do_submit
+from jiceng.cases.actions import Idempotency, do_submit
 from jiceng.cases.errors import InvalidInput, NotPermitted
 from jiceng.cases.models import Case, Category
 from jiceng.cases.states import Channel
@@ -199,7 +199,7 @@ def do_open_risk_cases(
                 fields={k: v for k, v in fields.items() if k in specs},
                 reporter_name=name, reporter_id_number=id_number,
                 source_ref=f"medical-protection:{finding.year}",
-                idempotency_key=risk_key(finding), now=now,
+                idempotency=Idempotency(risk_key(finding), str(actor.pk), strict=False), now=now,
             )
             outcomes.append(RiskOutcome(finding, case=case, created=created))
     return outcomes

@@ -1,5 +1,11 @@
 """Sensor and AI-camera alerts: debounce a burst into one case with a count.
 
+Only integration keys (and administrators) post alerts, only for registered
+devices (``Device``: device id → village, site, kind) in their submit scope;
+the device's registration, not the request, says where the alert is. Alerts of
+unknown devices wait in the ``QueuedAlert`` queue until staff register the
+device (:func:`do_register_device` then takes them in) or discard them.
+
 An alert of the same device and alert type within the debounce window of the
 previous one (a sliding window: each alert extends it) joins the open case of
 that series and raises its count; otherwise it opens a new case through
@@ -16,28 +22,37 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from django.utils import timezone
+
+from jiceng.accounts.capabilities import Capability, require
 from jiceng.accounts.models import User
-from jiceng.areas.models import Area
-from jiceng.cases.actions import do_submit
-from jiceng.cases.errors import Conflict, InvalidInput
+from jiceng.areas.models import Area, AreaLevel
+from jiceng.cases import access
+from jiceng.cases.actions import check_category, do_submit
+from jiceng.cases.errors import Conflict, InvalidInput, NotPermitted
 from jiceng.cases.models import Case, Category
-from jiceng.cases.states import OPEN_STATES, Channel, State
+from jiceng.cases.states import COLLECTING_STATES, Channel
 
 from .config import section
-from .models import AlertCase, AlertReceipt, AlertStream
+from .models import AlertCase, AlertReceipt, AlertStream, Device, DeviceKind, QueuedAlert
 
 # A series keeps collecting alerts only while nobody has finished with the case yet.
-_COLLECTING = frozenset(OPEN_STATES - {State.RESOLVED, State.RATED, State.DISPUTED})
+_COLLECTING = COLLECTING_STATES
 ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
 class AlertOutcome:
-    """The case the alert belongs to, whether it was created now, and the series' alert count."""
+    """The case the alert belongs to, whether it was created now, and the series' alert count.
 
-    case: Case
+    ``queued`` is True (and ``case`` None) when the device is not registered:
+    the alert waits in the queue for staff.
+    """
+
+    case: Case | None
     created: bool
     count: int
+    queued: bool = False
 
 
 def debounce_window(category: Category) -> timedelta:
@@ -78,18 +93,30 @@ def do_submit_alert(
     and the number of alerts in its series. A retried delivery with the same
     ``idempotency_key`` is counted once.
     """
+    require(user, Capability.POST_ALERTS)
     if isinstance(category, str):
         cat = Category.objects.filter(code=category).select_related("parent").first()
         if cat is None:
             raise InvalidInput(_("Unknown category “%(code)s”") % {"code": category}, field="category")
         category = cat
-    area = Area.objects.filter(code=str(area_code or "").strip()).first()
-    if area is None:
-        raise InvalidInput(_("Unknown area code “%(code)s”") % {"code": area_code}, field="area_code")
+    check_category(category)
     device_id = _clean_key(device_id, "device_id", _("The device"))
     alert_type = _clean_key(alert_type, "alert_type", _("The alert type"))
     if at is None or at.tzinfo is None:
         raise InvalidInput(_("%(label)s must be a date and time") % {"label": _("The alert time")}, field="at")
+    area_code = str(area_code or "").strip()
+    device = Device.objects.filter(device_id=device_id, active=True).select_related("area").first()
+    if device is None:
+        return _queue(user, category, area_code, device_id, alert_type, title, description, at, fields, idempotency_key)
+    if not access.can_submit_in(user, device.area):
+        raise NotPermitted(_("Device %(device)s is not one of yours: it is registered in another area") % {"device": device_id},
+                           field="device_id")
+    if area_code and area_code != device.area_id:
+        raise InvalidInput(
+            _("Device %(device)s is registered in %(area)s, not in %(code)s") % {"device": device_id, "area": device.area.name, "code": area_code},
+            field="area",
+        )
+    area = device.area
     window = debounce_window(category)
     receipt_key = f"{user.pk if user else 'anon'}:{idempotency_key}"[:160] if idempotency_key else None
     # The device and alert type fill the category's fields of the same name, where it has them.
@@ -139,6 +166,54 @@ def _take(user, category, area, device_id, alert_type, title, description, at, f
     if receipt_key:
         AlertReceipt.objects.create(key=receipt_key, series=series, received_at=at)
     return AlertOutcome(series.case, created, series.count)
+
+
+def _queue(user, category, area_code, device_id, alert_type, title, description, at, fields, idempotency_key) -> AlertOutcome:
+    """Keep an alert of an unknown device for staff; a retried delivery is kept once."""
+    key = f"{user.pk if user else 'anon'}:{idempotency_key}"[:160] if idempotency_key else None
+    if key and QueuedAlert.objects.filter(idempotency_key=key).exists():
+        return AlertOutcome(None, False, 0, queued=True)
+    try:
+        with transaction.atomic():
+            QueuedAlert.objects.create(
+                device_id=device_id, alert_type=alert_type, category_code=category.code, area_code=area_code[:12], title=str(title)[:120],
+                description=str(description)[:4000], claimed_at=at, fields=fields or {}, received_at=timezone.now(), posted_by=user,
+                idempotency_key=key,
+            )
+    except IntegrityError:
+        pass  # the same delivery raced itself: kept once
+    return AlertOutcome(None, False, 0, queued=True)
+
+
+def do_register_device(user: User, *, device_id: str, name: str, area: Area, kind: str = DeviceKind.CAMERA, site: str = "") -> tuple[Device, int]:
+    """Register a camera or sensor in a village, then take in the alerts it sent while unknown.
+
+    Returns the device and the number of queued alerts taken in.
+    """
+    require(user, Capability.MANAGE_DEVICES)
+    device_id = _clean_key(device_id, "device_id", _("The device"))
+    name = _clean_key(name, "name", _("The name"))
+    if area.level != AreaLevel.VILLAGE:
+        raise InvalidInput(_("A device stands in a village or community"), field="area")
+    if kind not in DeviceKind.values:
+        raise InvalidInput(_("Unknown device kind"), field="kind")
+    if Device.objects.filter(device_id=device_id).exists():
+        raise InvalidInput(_("Device %(device)s is already registered") % {"device": device_id}, field="device_id")
+    device = Device.objects.create(device_id=device_id, name=name, kind=kind, area=area, site=str(site)[:120],
+                                   registered_at=timezone.now(), registered_by=user)
+    taken = 0
+    for queued in QueuedAlert.objects.filter(device_id=device_id, status=QueuedAlert.Status.WAITING).order_by("claimed_at", "pk"):
+        poster = queued.posted_by
+        try:
+            outcome = do_submit_alert(
+                user=poster, category=queued.category_code, area_code="", device_id=device_id, alert_type=queued.alert_type,
+                title=queued.title, description=queued.description, at=queued.claimed_at, fields=queued.fields,
+            )
+        except (InvalidInput, NotPermitted):
+            continue  # e.g. the poster's scope does not cover the device's village: stays queued for staff
+        QueuedAlert.objects.filter(pk=queued.pk).update(status=QueuedAlert.Status.TAKEN, case=outcome.case)
+        taken += 1
+    return device, taken
 
 
 def alert_series(case: Case) -> AlertCase | None:

@@ -8,15 +8,15 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from jiceng.accounts.models import Role, User
-from jiceng.accounts.scope import log_personal_data_access, needs_personal_data, visible_cases
+from jiceng.accounts.capabilities import Capability, can
+from jiceng.accounts.models import User
+from jiceng.cases.access import log_personal_data_access, needs_personal_data, visible_cases
 from jiceng.cases.models import Case
 from jiceng.people.masking import mask_id_number, mask_name, mask_phone
 
 from .config import section
 
 # Who may open the frequent-caller list at all (residents and integrations may not).
-STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT, Role.INTEGRATION})
 MAX_CASES_SHOWN = 50
 
 
@@ -35,7 +35,8 @@ class Caller:
 
 
 def is_staff(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in STAFF_ROLES
+    """May see the frequent-caller list (the role → capability table decides)."""
+    return can(user, Capability.FREQUENT_CALLERS)
 
 
 def frequent_callers(

@@ -110,3 +110,62 @@ class RouterModel(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("routing model")
         verbose_name_plural = _("routing models")
+
+
+class DeviceKind(models.TextChoices):
+    CAMERA = "camera", _("AI camera")
+    SENSOR = "sensor", _("Sensor")
+
+
+class Device(models.Model):
+    """A registered camera or sensor: where it stands decides where its alerts go.
+
+    Alerts are accepted only from registered, active devices, and only from a
+    poster whose submit scope covers the device's village; alerts from unknown
+    devices wait in the :class:`QueuedAlert` queue for staff.
+    """
+
+    device_id = models.CharField(_("device id"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=8, choices=DeviceKind.choices, default=DeviceKind.CAMERA)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("village / community"))
+    site = models.CharField(_("site"), max_length=120, blank=True, help_text=_("e.g. the school gate, the reservoir dam"))
+    active = models.BooleanField(_("active"), default=True)
+    registered_at = models.DateTimeField(_("registered at"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["device_id"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.name}"
+
+
+class QueuedAlert(models.Model):
+    """An alert from a device nobody has registered yet: kept, never dropped, until staff register or discard it."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the device to be registered")
+        TAKEN = "taken", _("Taken in")
+        DISCARDED = "discarded", _("Discarded")
+
+    device_id = models.CharField(_("device id"), max_length=64, db_index=True)
+    alert_type = models.CharField(_("alert type"), max_length=64)
+    category_code = models.CharField(_("category"), max_length=64)
+    area_code = models.CharField(_("claimed area"), max_length=12, blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    claimed_at = models.DateTimeField(_("time the device claims"))
+    fields = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    idempotency_key = models.CharField(max_length=160, null=True, blank=True, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("alert from an unregistered device")
+        verbose_name_plural = _("alerts from unregistered devices")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiceng.accounts.models import User
-from jiceng.accounts.scope import visible_cases, visible_cases_q
+from jiceng.cases.access import visible_cases, visible_cases_q
 from jiceng.cases.actions import do_case_action
 from jiceng.cases.errors import CaseError, Conflict, InvalidInput, NotPermitted
 from jiceng.cases.models import Case
@@ -302,7 +302,7 @@ def do_link_repeat(case: Case | str, original: Case | str, user: User, *, note: 
 
 def may_link(user: User, case: Case) -> bool:
     """Who may mark a case as a repeat: the same people who may merge it (dispatchers in scope)."""
-    from jiceng.accounts.scope import actor_for
+    from jiceng.cases.access import actor_for
     from jiceng.cases import workflow
 
     return workflow.dispatcher(actor_for(user, case), case.snapshot()) or workflow.leader(actor_for(user, case), case.snapshot())

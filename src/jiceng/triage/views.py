@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.accounts.scope import visible_cases
-from jiceng.cases.errors import CaseError
+from jiceng.accounts.capabilities import Capability, can
+from jiceng.cases import access
+from jiceng.cases.errors import CaseError, NotFound
 from jiceng.cases.models import Case
 from jiceng.cases.states import State
 
@@ -24,10 +25,10 @@ INTAKE_STATES = (State.SUBMITTED, State.ACCEPTED)
 
 
 def _case(request: HttpRequest, number: str) -> Case:
-    case = visible_cases(request.user).select_related("category", "category__parent").filter(number=number).first()
-    if case is None:
-        raise Http404(_("No such case, or it is not visible to you"))
-    return case
+    try:
+        return access.access_case(request.user, number)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
 
 
 @login_required
@@ -59,7 +60,7 @@ def link_repeat(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Marked as a repeat of case %(number)s") % {"number": request.POST.get("original", "")})
-    return redirect("case_detail", number=case.number)
+    return redirect("cases:detail", number=case.number)
 
 
 @login_required
@@ -73,7 +74,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 @login_required
 def frequent_callers(request: HttpRequest) -> HttpResponse:
     """Staff page: reporters with more than N cases in the period, within the viewer's scope."""
-    if not callers.is_staff(request.user):
+    if not can(request.user, Capability.FREQUENT_CALLERS):
         raise PermissionDenied
     cfg = section("callers")
 

@@ -1,0 +1,367 @@
+"""Who may see and do what with cases: the one access module.
+
+Every adapter — web pages, the REST API, Open311, alerts, triage, insurance,
+management commands — asks these functions and decides nothing itself:
+
+- :func:`visible_cases` / :func:`access_case`: what a user may read (one
+  answer, :class:`NotFound`, for "does not exist" and "not yours");
+- :func:`actor_for` and :func:`allowed_actions`: who the user is to the state
+  machine and what they may do now, with each action's parameters;
+- :func:`check_submit`: where a user may raise a matter;
+- :func:`dispatchable_units`: which units a case may be dispatched or
+  escalated to;
+- :func:`person_view`: the reporter's data, masked unless the viewer needs it
+  (the need is checked and the access logged here, once);
+- :func:`public_cases` / :func:`public_view`: the anonymous public's scope
+  (public categories only, public fields only).
+
+Role questions ("is this person staff?") go to ``accounts.capabilities``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from jiceng.accounts.capabilities import Capability, can, require
+from jiceng.accounts.models import PersonalDataAccess, Role, User
+from jiceng.areas.codes import Level
+from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, subtree_q
+from jiceng.people.masking import person_fields
+
+from . import workflow
+from .errors import InvalidInput, NotFound, NotPermitted
+from .models import Case, CaseEvent
+from .states import Action, Rating, State
+
+# Roles that read every case in their area subtree; an integration key scoped
+# to an area reads that area (it never acts on the workflow).
+AREA_SCOPED_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
+AREA_READ_ROLES = AREA_SCOPED_ROLES | {Role.INTEGRATION}
+# Roles that read the cases of the units they belong to.
+UNIT_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.GRID_WORKER})
+
+
+# --- scope ----------------------------------------------------------------------
+
+def is_unrestricted(user: User) -> bool:
+    """An administrator without an area: the whole installation."""
+    return user.role == Role.ADMIN and user.scope_area_id is None
+
+
+def level_rank(user: User) -> int:
+    """The tier a user works at: 1 village, 2 township, 3 county or above, 0 none."""
+    if user.role == Role.ADMIN:
+        return 3
+    if user.scope_area_id is None:
+        return 0
+    level = user.scope_area.level_enum
+    if level is Level.VILLAGE:
+        return 1
+    if level is Level.TOWNSHIP:
+        return 2
+    return 3
+
+
+def _area_prefix(user: User) -> str | None:
+    return user.scope_area.prefix if user.scope_area_id else None
+
+
+def in_area_scope(user: User, area_code: str) -> bool:
+    """Whether ``area_code`` lies in the area scope in which ``user`` may act."""
+    if is_unrestricted(user):
+        return True
+    prefix = _area_prefix(user)
+    return bool(prefix and user.role in AREA_SCOPED_ROLES and area_code.startswith(prefix))
+
+
+def visible_cases_q(user: User | None) -> Q | None:
+    """A filter for the cases ``user`` may read; None means all of them.
+
+    Built from indexed lookups only (area code range, unit, grid, reporter) and
+    one IN-subquery on the event log, so no join can multiply rows.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if is_unrestricted(user):
+        return None
+    q = Q(reporter=user) | Q(created_by=user)
+    prefix = _area_prefix(user)
+    if user.role in AREA_READ_ROLES and prefix:
+        q |= subtree_q("area_id", prefix)
+    if user.role in UNIT_ROLES:
+        unit_ids = list(user.units.values_list("id", flat=True))
+        if unit_ids:
+            # Cases dispatched to the unit now, and those it handled before.
+            handled = CaseEvent.objects.filter(unit_id__in=unit_ids).values("case_id")
+            q |= Q(unit_id__in=unit_ids) | Q(pk__in=handled)
+    if user.role == Role.GRID_WORKER:
+        grid_ids = list(user.grids.values_list("id", flat=True))
+        if grid_ids:
+            q |= Q(grid_id__in=grid_ids)
+    return q
+
+
+def visible_cases(user: User | None) -> QuerySet[Case]:
+    """All cases ``user`` may read. The one entry point for case lists."""
+    q = visible_cases_q(user)
+    return Case.objects.all() if q is None else Case.objects.filter(q)
+
+
+def not_found(number: str) -> NotFound:
+    """The one answer for a case that does not exist or that the user may not see."""
+    return NotFound(_("Case %(number)s does not exist or is not visible to you") % {"number": number}, field="number")
+
+
+def access_case(user: User | None, number: str) -> Case:
+    """The case ``number`` if ``user`` may read it; NotFound otherwise (existence is not revealed)."""
+    number = str(number or "").strip()
+    case = (
+        visible_cases(user).select_related("category", "category__parent", "area", "unit", "grid", "owner").filter(number=number).first()
+        if number else None
+    )
+    if case is None:
+        raise not_found(number)
+    return case
+
+
+# --- the state machine's view of a user -------------------------------------------
+
+def actor_for(user: User | None, case: Case | None = None, area_code: str | None = None) -> workflow.Actor:
+    """Describe ``user`` to the state machine for a given case (or area)."""
+    if user is None or not user.is_authenticated:
+        return workflow.Actor(user_id=None, role=Role.RESIDENT)
+    code = case.area_id if case is not None else area_code
+    return workflow.Actor(
+        user_id=user.pk,
+        role=user.role,
+        level_rank=level_rank(user),
+        unit_ids=frozenset(user.units.values_list("id", flat=True)),
+        in_scope=bool(code) and in_area_scope(user, code),
+        is_reporter=case is not None and case.reporter_id == user.pk,
+    )
+
+
+@dataclass
+class ActionParam:
+    """One input of an allowed action, with its choices worked out for this case."""
+
+    name: str
+    kind: str
+    label: Any
+    choices: list[tuple[Any, Any]] = field(default_factory=list)
+    suggested: Any = None
+    specs: list[dict] = field(default_factory=list)  # resolve_fields: the category's result fields
+
+
+@dataclass
+class AllowedAction:
+    action: str
+    label: Any
+    params: list[ActionParam]
+
+
+def allowed_action_names(user: User | None, case: Case) -> list[str]:
+    return workflow.allowed_actions(case.snapshot(), actor_for(user, case))
+
+
+def allowed_actions(user: User | None, case: Case) -> list[AllowedAction]:
+    """The actions ``user`` may take on ``case`` now, each with its parameters and their choices."""
+    from .routing import suggest_unit
+
+    out = []
+    for action in allowed_action_names(user, case):
+        params = []
+        for p in workflow.PARAMS.get(action, ()):
+            param = ActionParam(p.name, p.kind, p.label)
+            if p.kind in ("unit", "next_unit"):
+                level = case.level if p.kind == "unit" else NEXT_LEVEL.get(UnitLevel(case.level))
+                if level is None:
+                    continue
+                param.choices = [(u.pk, u.name) for u in dispatchable_units(user, case, level)]
+                suggested = suggest_unit(case.category, case.area_id, level)
+                param.suggested = suggested.pk if suggested else None
+            elif p.kind == "rating":
+                param.choices = list(Rating.choices)
+            elif p.kind == "decision":
+                param.choices = [("reopen", _("Reopen for handling")), ("uphold", _("Uphold the result"))]
+            elif p.kind == "resolve_fields":
+                param.specs = [s for s in case.category.field_specs() if s.get("stage") == "resolve"]
+                if not param.specs:
+                    continue
+            params.append(param)
+        out.append(AllowedAction(action, Action(action).label, params))
+    return out
+
+
+# --- submitting -------------------------------------------------------------------
+
+def submit_region_q(user: User | None, field_name: str = "code") -> Q | None:
+    """Where ``user`` may raise a matter, as a filter on area codes; None: anywhere.
+
+    Residents, the anonymous public and unscoped integration keys may report
+    anywhere; staff and scoped keys only within their area (or, without one,
+    the areas their units serve).
+    """
+    if user is None or user.role in (Role.RESIDENT,) or is_unrestricted(user):
+        return None
+    if user.scope_area_id:
+        return subtree_q(field_name, user.scope_area.prefix)
+    areas = list(Area.objects.filter(units__members=user).distinct())
+    if areas:
+        q = Q(pk__in=[])
+        for area in areas:
+            q |= subtree_q(field_name, area.prefix)
+        return q
+    return None if user.role == Role.INTEGRATION else Q(pk__in=[])
+
+
+def can_submit_in(user: User | None, area: Area) -> bool:
+    if user is not None and not can(user, Capability.SUBMIT):
+        return False
+    q = submit_region_q(user)
+    return q is None or Area.objects.filter(q, code=area.code).exists()
+
+
+def check_submit(user: User | None, area: Area) -> None:
+    """Raise NotPermitted unless ``user`` may raise a matter in village ``area``."""
+    if user is not None:
+        require(user, Capability.SUBMIT)
+    if not can_submit_in(user, area):
+        raise NotPermitted(
+            _("You may file cases only in your own area; %(area)s is outside it.") % {"area": area.name}, field="area"
+        )
+
+
+def submit_villages(user: User | None) -> QuerySet[Area]:
+    """The villages and communities ``user`` may file cases in (for forms)."""
+    qs = Area.objects.filter(level=AreaLevel.VILLAGE)
+    q = submit_region_q(user)
+    return qs if q is None else qs.filter(q)
+
+
+# --- dispatching ------------------------------------------------------------------
+
+def serving_area_codes(case: Case, level: str) -> list[str]:
+    """The areas whose units serve ``case`` at ``level``: its village, its township or its county."""
+    code = case.area_id
+    return {
+        UnitLevel.VILLAGE: [code],
+        UnitLevel.TOWNSHIP: [code[:9] + "000"],
+        UnitLevel.COUNTY: [code[:6] + "000000"],
+    }[UnitLevel(level)]
+
+
+def dispatchable_units(user: User | None, case: Case, level: str) -> QuerySet[Unit]:
+    """The active units at ``level`` that serve the case's place: the only ones it may go to."""
+    return Unit.objects.filter(level=level, active=True, area_id__in=serving_area_codes(case, level)).order_by("name")
+
+
+def check_dispatch_unit(user: User | None, case: Case, unit: Unit, level: str) -> None:
+    if not dispatchable_units(user, case, level).filter(pk=unit.pk).exists():
+        raise InvalidInput(
+            _("The unit “%(unit)s” does not serve %(area)s at this tier; choose one of the units offered")
+            % {"unit": unit.name, "area": case.area.name},
+            field="unit_id",
+        )
+
+
+# --- personal data ----------------------------------------------------------------
+
+def needs_personal_data(user: User | None, case: Case) -> bool:
+    """Whether ``user`` has a need to see the reporter's name, phone and ID.
+
+    The reporter themself, and staff who accept, handle or supervise the case;
+    never auditors, integration keys or the public.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if case.reporter_id == user.pk:
+        return True
+    if not can(user, Capability.SEE_PERSONAL_DATA):
+        return False
+    actor, s = actor_for(user, case), case.snapshot()
+    return workflow.dispatcher(actor, s) or workflow.handler(actor, s) or workflow.leader(actor, s)
+
+
+def log_personal_data_access(user: User, case: Case, purpose: str = "view") -> None:
+    """Record that ``user`` viewed the unmasked personal data of ``case``."""
+    PersonalDataAccess.objects.create(user=user, case=case, purpose=purpose[:64])
+
+
+def person_view(user: User | None, case: Case, *, reveal: bool = False, purpose: str = "view") -> dict:
+    """The reporter's data as ``user`` may see it.
+
+    The reporter sees their own data. Others see it masked; with ``reveal``
+    staff who need it get it unmasked and the access is logged; anyone else
+    asking to reveal gets NotPermitted. ``can_reveal`` tells a page whether to
+    offer the button.
+    """
+    own = user is not None and user.is_authenticated and case.reporter_id == user.pk
+    need = own or needs_personal_data(user, case)
+    if reveal and not need:
+        raise NotPermitted(_("You have no need to see this reporter's personal data"))
+    unmasked = own or reveal
+    if reveal:
+        log_personal_data_access(user, case, purpose)
+    data = person_fields(case.reporter_name, case.reporter_phone, case.reporter_id_number, case.address, reveal=unmasked)
+    data["can_reveal"] = need and not unmasked
+    return data
+
+
+# --- the anonymous public -----------------------------------------------------------
+
+def public_cases() -> QuerySet[Case]:
+    """Cases anyone may see: those of public categories (never 信访, 防返贫, family disputes …)."""
+    return Case.objects.filter(category__public=True)
+
+
+# Open311 "closed": a case is closed for a 311 client once it is resolved.
+PUBLIC_OPEN_STATES = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED, State.DISPUTED})
+
+
+def track_case(number: str, query_code: str = "") -> Case:
+    """A case anyone may follow: one of a public category, or any case with its 查询码.
+
+    One answer (NotFound) for a wrong number, a wrong code and a case that is
+    not public, so neither numbers nor codes can be probed.
+    """
+    number, query_code = str(number or "").strip(), str(query_code or "").strip().upper()
+    case = Case.objects.select_related("category", "area", "unit").filter(number=number).first() if number else None
+    if case is None:
+        raise NotFound(_("No case has the number %(number)s, or the query code does not match") % {"number": number}, field="number")
+    code_ok = bool(case.query_code) and secrets.compare_digest(case.query_code, query_code)
+    if not (code_ok or case.category.public):
+        raise NotFound(_("No case has the number %(number)s, or the query code does not match") % {"number": number}, field="number")
+    return case
+
+
+def public_events(case: Case) -> list[dict]:
+    """A case's history as the public sees it: what happened when and at which unit; no notes, no people."""
+    return [
+        {"action": e.action, "action_label": str(Action(e.action).label) if e.action in Action.values else e.action,
+         "to_state": e.to_state, "unit": e.unit.name if e.unit_id else None, "at": e.at}
+        for e in case.events.select_related("unit").order_by("seq").only("action", "at", "to_state", "unit__name")
+    ]
+
+
+def public_view(case: Case) -> dict:
+    """The public fields of a case: progress and place, never people and never free text."""
+    return {
+        "number": case.number,
+        "category": case.category.name,
+        "category_code": case.category.code,
+        "area": case.area.name,
+        "area_code": case.area_id,
+        "state": case.state,
+        "state_label": str(State(case.state).label),
+        "is_open": case.state in PUBLIC_OPEN_STATES,
+        "unit": case.unit.name if case.unit_id else None,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "deadline": case.deadline,
+    }

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
+    path("new/fields/", views.category_fields, name="category_fields"),
+    path("new/grids/", views.village_grids, name="village_grids"),
+    path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/act/<str:action>/", views.case_act, name="act"),
+]

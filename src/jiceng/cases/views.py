@@ -1,0 +1,151 @@
+"""Web pages of the case engine: list, case page, actions, new case, public tracking.
+
+Thin: every decision is asked of ``access`` (who sees and does what) and the
+domain operations (``do_submit``, ``do_case_action``); views translate the
+request and show the errors.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiceng.areas.models import Grid
+from jiceng.throttle import check_rate
+
+from . import access, sla
+from .actions import Upload, do_case_action, do_submit
+from .errors import CaseError, NotFound
+from .filters import PAGE_SIZE, CaseFilter, filter_cases, page_of
+from .models import Case, Category
+from .states import Action, Channel, State, Urgency
+
+
+def _case_or_404(request: HttpRequest, number: str) -> Case:
+    try:
+        return access.access_case(request.user, number)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    f = CaseFilter.from_params(request.GET)
+    qs = filter_cases(access.visible_cases(request.user).select_related("category", "unit", "area"), f)
+    page, next_before = page_of(qs, PAGE_SIZE)
+    now = timezone.now()
+    for c in page:
+        c.due = sla.due_status(c, now)
+    return render(request, "cases/list.html", {
+        "cases": page, "next_before": next_before, "params": urlencode(f.as_query()), "states": State.choices,
+        "categories": Category.objects.filter(parent__isnull=True), "state": f.state, "category": f.category, "q": f.q, "now": now,
+    })
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_or_404(request, number)
+    try:
+        person = access.person_view(request.user, case, reveal=request.GET.get("reveal") == "1", purpose="web")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        person = access.person_view(request.user, case)
+    events = case.events.select_related("actor", "unit").order_by("seq")
+    return render(request, "cases/detail.html", {
+        "case": case, "due": sla.due_status(case, timezone.now()), "events": events, "person": person, "can_reveal": person["can_reveal"],
+        "forms": access.allowed_actions(request.user, case), "attachments": case.attachments.all(),
+        "duplicates": access.visible_cases(request.user).filter(merged_into=case.number).only("number", "title"),
+        "field_labels": {s["name"]: s["label"] for s in case.category.field_specs()},
+    })
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = _case_or_404(request, number)
+    params = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version") and not k.startswith("fields.")}
+    fields = {k[7:]: v for k, v in request.POST.items() if k.startswith("fields.") and v != ""}
+    if fields:
+        params["fields"] = fields
+    uploads = [Upload(f.name, f.read(), f.content_type or "application/octet-stream") for f in request.FILES.getlist("files")]
+    version = request.POST.get("version", "")
+    try:
+        do_case_action(case, action, request.user, params, expected_version=int(version) if version.isdigit() else None, uploads=uploads)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done: %(action)s") % {"action": Action(action).label if action in Action.values else action})
+    return redirect("cases:detail", number=case.number)
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    leaves = Category.objects.filter(children__isnull=True, active=True).select_related("parent")
+    areas = list(access.submit_villages(request.user))
+    ctx: dict = {"leaves": leaves, "areas": areas, "channels": Channel.choices, "urgencies": Urgency.choices, "values": request.POST.dict(),
+                 "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex}
+    if request.method == "POST":
+        post = request.POST
+        category = Category.objects.filter(code=post.get("category", "")).first()
+        try:
+            if category is None:
+                raise CaseError(_("Choose a category"), field="category")
+            area = next((a for a in areas if a.code == post.get("area")), None)
+            if area is None:
+                raise CaseError(_("Choose a village or community"), field="area")
+            grid = Grid.objects.filter(pk=post.get("grid") or 0).first() if (post.get("grid") or "").isdigit() else None
+            fields = {k[7:]: v for k, v in post.items() if k.startswith("fields.") and v != ""}
+            uploads = [Upload(f.name, f.read(), f.content_type or "application/octet-stream") for f in request.FILES.getlist("files")]
+            case, _created = do_submit(
+                user=request.user, category=category, area=area, grid=grid, title=post.get("title", ""), description=post.get("description", ""),
+                address=post.get("address", ""), channel=post.get("channel") or Channel.WEB, urgency=post.get("urgency") or Urgency.NORMAL, fields=fields, anonymous=post.get("anonymous") == "on",
+                reporter_name=post.get("reporter_name", ""), reporter_phone=post.get("reporter_phone", ""),
+                reporter_id_number=post.get("reporter_id_number", ""), idempotency_key=post.get("idempotency_key") or None, uploads=uploads,
+            )
+        except CaseError as exc:
+            ctx["error"] = exc
+            ctx["specs"] = category.field_specs() if category else []
+            return render(request, "cases/new.html", ctx, status=400)
+        messages.success(request, _("Case %(number)s submitted; its query code is %(code)s") % {"number": case.number, "code": case.query_code})
+        return redirect("cases:detail", number=case.number)
+    return render(request, "cases/new.html", ctx)
+
+
+@login_required
+def category_fields(request: HttpRequest) -> HttpResponse:
+    """htmx partial: the extra fields of the chosen category."""
+    category = Category.objects.filter(code=request.GET.get("category", "")).first()
+    specs = [s for s in (category.field_specs() if category else []) if s.get("stage", "submit") == "submit"]
+    return render(request, "cases/_category_fields.html", {"specs": specs, "values": {}})
+
+
+@login_required
+def village_grids(request: HttpRequest) -> HttpResponse:
+    """htmx partial: the grids of the chosen village."""
+    grids = Grid.objects.filter(area_id=request.GET.get("area", ""))
+    return render(request, "cases/_grids.html", {"grids": grids})
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Public page: follow a case by its number and 查询码 (public categories need no code). No personal data."""
+    number = request.GET.get("number", "").strip()
+    code = request.GET.get("code", "").strip()
+    ctx: dict = {"number": number, "code": code, "case": None, "events": []}
+    if number:
+        try:
+            check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
+            case = access.track_case(number, code)
+        except CaseError as exc:
+            ctx["error"] = exc.message
+        else:
+            ctx.update(case=access.public_view(case), events=access.public_events(case))
+    return render(request, "cases/track.html", ctx)
