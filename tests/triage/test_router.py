@@ -146,3 +146,15 @@ def test_odd_and_long_texts_get_an_answer_not_an_error(world):
     long = "村里的路灯坏了，晚上看不见路。" * 300
     result = router.assess(long, village)
     assert result.suggestions[0].category.code == "minsheng-road"
+
+
+def test_a_county_edits_a_category_vocabulary_and_the_suggestion_follows(world):
+    from jiceng.cases.models import Category
+
+    text = "小区门口的石狮子被人推倒了"
+    before = router.assess(text, world.villages[-1].code).suggestions[0].category.code
+    target = "minsheng-environment" if before != "minsheng-environment" else "minsheng-road"
+    cat = Category.objects.get(code=target)
+    cat.vocabulary = {**cat.vocabulary, "synonyms": [*cat.vocabulary["synonyms"], "石狮子"], "phrasings": ["石狮子被人推倒了"]}
+    cat.save()
+    assert router.assess(text, world.villages[-1].code).suggestions[0].category.code == target

@@ -97,11 +97,12 @@ class Profiles:
 
 _profiles_lock = threading.Lock()
 _profiles_cache: dict[str, Profiles] = {}
-_rows_cache: dict[tuple, list] = {}
+_rows_cache: dict[tuple, tuple[list, str]] = {}
 
 
-def _leaf_rows() -> list[tuple[str, str, str, str, dict]]:
-    """(code, name, parent name, description, vocabulary) of active leaf categories, in configuration order.
+def _leaf_rows() -> tuple[list[tuple[str, str, str, str, dict]], str]:
+    """(code, name, parent name, description, vocabulary) of active leaf categories, in configuration order,
+    and a digest of them.
 
     Read again only when the categories change: a post_save/post_delete signal on
     Category clears the cache (see signals.py), and the count and highest id are
@@ -111,15 +112,20 @@ def _leaf_rows() -> list[tuple[str, str, str, str, dict]]:
 
     stamp = tuple(Category.objects.aggregate(n=Count("id"), top=Max("id")).values())
     with _profiles_lock:
-        rows = _rows_cache.get(stamp)
-    if rows is None:
+        hit = _rows_cache.get(stamp)
+    if hit is None:
         qs = Category.objects.filter(active=True, children__isnull=True).order_by("sort_order", "code").values_list(
             "code", "name", "parent__name", "description", "vocabulary")
         rows = [(code, name, parent or "", desc or "", vocab or {}) for code, name, parent, desc, vocab in qs]
+        hit = (rows, _digest(rows))
         with _profiles_lock:
             _rows_cache.clear()
-            _rows_cache[stamp] = rows
-    return rows
+            _rows_cache[stamp] = hit
+    return hit
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def forget_categories() -> None:
@@ -128,25 +134,12 @@ def forget_categories() -> None:
         _rows_cache.clear()
 
 
-def _signature(rows: list, keywords: dict, outside: list[str]) -> str:
-    key = (id(rows), json.dumps(keywords, ensure_ascii=False, sort_keys=True), tuple(outside))
-    hit = _signature_memo.get(key)
-    if hit is None:
-        hit = hashlib.sha256(json.dumps([rows, keywords, outside], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-        _signature_memo.clear()
-        _signature_memo[key] = hit
-    return hit
-
-
-_signature_memo: dict[tuple, str] = {}
-
-
 def profiles() -> Profiles:
     """The categories' words and prototype embeddings, rebuilt only when the configuration changes."""
-    rows = _leaf_rows()
+    rows, rows_digest = _leaf_rows()
     keywords = section("router").get("keywords", {}) or {}
     outside = [normalise(t) for t in (section("router").get("out_of_scope", {}) or {}).get("phrasings", [])]
-    signature = _signature(rows, keywords, outside)
+    signature = rows_digest + _digest([keywords, outside])
     with _profiles_lock:
         cached = _profiles_cache.get(signature)
     if cached is not None:
