@@ -94,3 +94,22 @@ def index_missing(batch: int = 2000) -> int:
             done += index_cases(page)
             cursor = page[-1].pk
     return done
+
+
+def embed_missing(batch: int = 256, limit: int | None = None) -> int:
+    """Compute the sentence embeddings that bulk imports and the demo generator left out (newest cases first)."""
+    done = 0
+    while limit is None or done < limit:
+        size = batch if limit is None else min(batch, limit - done)
+        keys = list(CaseKey.objects.filter(embedding__isnull=True).order_by("-case_id")[:size])
+        if not keys:
+            break
+        cases = Case.objects.filter(pk__in=[k.case_id for k in keys]).only("title", "description").in_bulk()
+        keys = [k for k in keys if k.case_id in cases]
+        if not keys:
+            break
+        for k, blob in zip(keys, embeddings_for([cases[k.case_id] for k in keys]), strict=True):
+            k.embedding = blob
+        CaseKey.objects.bulk_update(keys, ["embedding"], batch_size=500)
+        done += len(keys)
+    return done

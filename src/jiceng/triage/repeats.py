@@ -222,7 +222,7 @@ def find_repeat_candidates(
     if missing:  # cases from before the index existed: compute their keys on the fly
         for c in Case.objects.filter(pk__in=missing):
             stored[c.pk] = key_for(c)
-    _fill_embeddings([stored[pk] for pk in cases])
+    _fill_embeddings([stored[pk] for pk in cases], int(cfg.get("embed_per_lookup", 32)))
     meaning_range = (float(cfg.get("meaning_low", 0.4)), float(cfg.get("meaning_high", 0.7)))
     likely = float(cfg.get("likely_score", 0.5))
     out: list[Candidate] = []
@@ -237,9 +237,14 @@ def find_repeat_candidates(
     return out[:limit]
 
 
-def _fill_embeddings(keys: list[CaseKey]) -> None:
-    """Compute (and store, for next time) the embeddings of candidates indexed without one (bulk imports)."""
-    todo = [k for k in keys if not k.embedding]
+def _fill_embeddings(keys: list[CaseKey], cap: int) -> None:
+    """Compute (and store, for next time) the embeddings of candidates indexed without one (bulk imports).
+
+    At most ``cap`` per lookup, newest first, so a lookup in a village full of
+    bulk-imported cases stays fast; the rest are compared by their tokens until a
+    later lookup (or ``jiceng triage-index --embeddings``) fills them in.
+    """
+    todo = sorted((k for k in keys if not k.embedding), key=lambda k: -k.case_id)[:cap]
     if not todo:
         return
     rows = Case.objects.filter(pk__in=[k.case_id for k in todo]).only("title", "description").in_bulk()

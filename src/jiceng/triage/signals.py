@@ -13,7 +13,7 @@ def index_new_case(sender, instance: Case, created: bool, raw: bool = False, **k
     if created and not raw:
         from .keys import index_cases
 
-        index_cases([instance])
+        index_cases([instance], with_embedding=True)  # a few milliseconds: the sentence embedding for repeat detection
 
 
 @receiver([post_save, post_delete], sender=Category, dispatch_uid="triage-forget-categories")
