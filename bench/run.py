@@ -6,7 +6,8 @@ Measures, on a fresh SQLite database in a temporary data directory:
 - one workflow action through `do_case_action`, median latency;
 - the scoped case list query for a township, median latency;
 - the same list through the REST API (in-process client, JSON included);
-- the first `jiceng tick` over the whole ledger.
+- the first `jiceng tick` over the whole ledger;
+- locate() and match_address() (bench/geo.py), at the demo size and with 10× villages.
 
 Usage: python bench/run.py [--cases N] [--database-url URL]
 """
@@ -89,6 +90,10 @@ def main() -> None:
         ("REST API GET /api/v1/cases?state=open (township, 50 rows)", "30 runs", f"median {statistics.median(api_lists) * 1000:.1f} ms", f"max {max(api_lists) * 1000:.1f} ms"),
         ("jiceng tick, first run", f"{args.cases:,} cases", f"{tick_s:.1f} s", (tick_out[-1] if tick_out else "")[:80]),
     ]
+    sys.path.insert(0, str(ROOT / "bench"))
+    from geo import measure as measure_geography  # bench/geo.py; last: it replaces the villages' boundaries
+
+    rows += measure_geography(n_points=1000)
     header = f"## {date.today()} · {connection.vendor} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}\n\n"
     table = "| benchmark | size | time | rate |\n|---|---|---|---|\n" + "".join(f"| {a} | {b} | {c} | {d} |\n" for a, b, c, d in rows)
     print(header + table)

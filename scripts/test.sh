@@ -9,6 +9,9 @@ export JICENG_DATA_DIR=${JICENG_DATA_DIR:-$PWD/var/test}
 mkdir -p "$JICENG_DATA_DIR"
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -n 2 "$@")
 
+echo "== import contracts (layering, no cycles) =="
+.venv/bin/lint-imports --no-cache
+
 echo "== tests on SQLite =="
 env -u DATABASE_URL "${PYTEST[@]}"
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jiceng.insurance",
     "jiceng.api",
     "jiceng.web",
+    "jiceng.demo",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jiceng.web.context_processors.capabilities",
             ],
         },
     },

@@ -128,7 +128,7 @@ def test_an_approved_extension_moves_the_deadline(world):
 )
 def test_the_due_state_follows_the_share_of_the_limit_left(world, at, state):
     case = handling(world)
-    status = case.due_status(at)
+    status = sla.due_status(case, at)
     assert status.state == state and status.due_at == sh(2026, 3, 9, 17, 30)
     # after 17:30 no working time has passed yet, but the due time has
     assert status.left <= timedelta(0) if state == Due.OVERDUE else status.left >= timedelta(0)

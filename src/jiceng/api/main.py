@@ -1,12 +1,17 @@
-"""The REST API instance: routers, authentication and the error shape."""
+"""The REST API instance: every app's router, authentication and the error shape."""
 
 from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from jiceng.accounts.api import router as accounts_router
+from jiceng.areas.api import router as areas_router
+from jiceng.cases.api import categories_router, public_router, reports_router
+from jiceng.cases.api import router as cases_router
 from jiceng.insurance.api import router as insurance_router
+from jiceng.triage.api import router as triage_router
 
-from . import cases, errors, public, registry, reports, triage
+from . import errors
 from .auth import AUTH
 
 DESCRIPTION = """
@@ -22,9 +27,11 @@ api = NinjaAPI(
     docs_url="/docs", openapi_url="/openapi.json",
 )
 errors.install(api)
-api.add_router("/v1/cases", cases.router)
-api.add_router("/v1/reports", reports.router)
-api.add_router("/v1/public", public.router)
+api.add_router("/v1/cases", cases_router)
+api.add_router("/v1/reports", reports_router)
+api.add_router("/v1/public", public_router)
 api.add_router("/v1/insurance", insurance_router)
-api.add_router("/v1", triage.router)
-api.add_router("/v1", registry.router)
+api.add_router("/v1", triage_router)
+api.add_router("/v1", accounts_router)
+api.add_router("/v1", areas_router)
+api.add_router("/v1", categories_router)

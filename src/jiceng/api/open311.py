@@ -6,9 +6,13 @@ category's submit-stage fields. Requests are cases: POST goes through
 Personal data never leaves through this endpoint: addresses are masked and
 reporter details are not part of GeoReport's request fields.
 
-Locations: jiceng has no geocoder, so a request names its village or community
-by its 12-digit code in ``address_id`` (an integration key scoped to a village
-may omit it).
+Locations, as the specification allows: ``lat``+``long`` (WGS-84; a client on a
+Chinese phone map may add ``coordinate_system=gcj02``), ``address_string`` (matched
+against village, grid and landmark names) or ``address_id`` (a village or grid
+code; a village's own key may omit all of them). A request that cannot be placed
+is never refused: it waits in the county's 待定位 queue and the answer carries
+only a ``token``; ``GET tokens/{token}`` gives the request id once a dispatcher
+has placed it.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from django.conf import settings
 
 from jiceng.areas.models import Area, AreaLevel
 from jiceng.cases import access
-from jiceng.cases.actions import Idempotency, do_submit
+from jiceng.cases.actions import Idempotency
+from jiceng.cases.intake import PlaceClaim, case_for_token, do_report
 from jiceng.cases.errors import CaseError
 from jiceng.cases.models import Case, Category
 from jiceng.cases.sla import SHANGHAI
@@ -183,14 +188,9 @@ def _submit(request: HttpRequest, key) -> dict:
     category = _leaf_services().filter(code=code).first()
     if category is None:
         raise Open311Error(404 if code else 400, _("service_code %(code)s not found") % {"code": code} if code else _("service_code is required"))
-    area_code = post.get("address_id", "").strip()
-    if not area_code and key.user.scope_area_id and key.user.scope_area.level == AreaLevel.VILLAGE:
-        area_code = key.user.scope_area_id
-    area = Area.objects.filter(code=area_code, level=AreaLevel.VILLAGE).first() if area_code else None
-    if area is None:
-        raise Open311Error(400, _("address_id must be the 12-digit code of a village or community"))
-    if county and not area.code.startswith(county):
-        raise Open311Error(400, _("address_id %(code)s is not in jurisdiction %(j)s") % {"code": area.code, "j": county})
+    claim = _place_claim(post, key)
+    if county and claim.address_id and not claim.address_id.startswith(county):
+        raise Open311Error(400, _("address_id %(code)s is not in jurisdiction %(j)s") % {"code": claim.address_id, "j": county})
     fields = {}
     for spec in category.field_specs():
         values = post.getlist(f"attribute[{spec['name']}]") or post.getlist(f"attribute[{spec['name']}][]")
@@ -206,17 +206,48 @@ def _submit(request: HttpRequest, key) -> dict:
     client_key = request.headers.get("Idempotency-Key", "")
     idem = Idempotency(client_key, str(key.user.pk), None if client_key else RETRY_WINDOW)
     try:
-        case, created = do_submit(
-            user=key.user, category=category, area=area, title=(description[:40] or category.name), description=description,
-            address=post.get("address_string", ""), channel=Channel.API, fields=fields, reporter_name=name,
+        intake = do_report(
+            user=key.user, category=category, claim=claim, jurisdiction=county or "", title=(description[:40] or category.name),
+            description=description, channel=Channel.API, fields=fields, reporter_name=name,
             reporter_phone=post.get("phone", ""), anonymous=not name and category.allow_anonymous,
             source_ref=(post.get("device_id") or post.get("account_id") or ""), idempotency=idem,
         )
     except CaseError as exc:
         raise Open311Error(_open311_status(exc), exc.message) from None
+    if intake.pending is not None:
+        # GeoReport's answer when the request has no id yet: a token to ask about later (GET tokens/{token}).
+        return {"token": intake.pending.token, "service_notice": _("Received; a dispatcher will place it on the map shortly"),
+                "account_id": post.get("account_id", "")}
+    case = intake.case
     token = case.open311_token or _issue_token(case)
     notice = _("Track it at /track/ with number %(n)s and query code %(code)s") % {"n": case.number, "code": case.query_code}
     return {"service_request_id": case.number, "token": token, "service_notice": notice, "account_id": post.get("account_id", "")}
+
+
+def _number(post, name: str) -> float | None:
+    raw = (post.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise Open311Error(400, _("%(name)s must be a decimal number") % {"name": name}) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise Open311Error(400, _("%(name)s must be a decimal number") % {"name": name})
+    return value
+
+
+def _place_claim(post, key) -> PlaceClaim:
+    """The spec's location: lat+long (WGS-84; `coordinate_system=gcj02` for Chinese phone maps), address_string or address_id."""
+    address_id = post.get("address_id", "").strip()
+    lat, lon = _number(post, "lat"), _number(post, "long")
+    if not address_id and lat is None and not post.get("address_string", "").strip():
+        if key.user.scope_area_id and key.user.scope_area.level == AreaLevel.VILLAGE:
+            address_id = key.user.scope_area_id  # a village's own key may leave the place out
+        else:
+            raise Open311Error(400, _("A location is required: lat and long, address_string or address_id"))
+    crs = (post.get("coordinate_system") or "wgs84").strip().lower()
+    return PlaceClaim(address_id=address_id, lat=lat, lon=lon, crs=crs, address_string=post.get("address_string", "").strip())
 
 
 def _open311_status(exc: CaseError) -> int:
@@ -324,9 +355,9 @@ def request_one(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse
 
 def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
     def run():
-        case = Case.objects.filter(open311_token=token_id).first() if token_id else None
-        if case is None:
+        case, known = case_for_token(token_id)
+        if not known:
             raise Open311Error(404, _("token %(token)s not found") % {"token": token_id})
-        return [{"service_request_id": case.number, "token": token_id}]
+        return [{"service_request_id": case.number if case else None, "token": token_id}]
 
     return _handle(fmt, "service_requests", run)

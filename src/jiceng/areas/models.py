@@ -12,6 +12,29 @@ from . import codes
 from .codes import Level
 
 
+class GeoFields(models.Model):
+    """Optional geography of an area or grid: a WGS-84 centroid and a GeoJSON boundary.
+
+    The boundary is stored as GeoJSON (``Polygon`` or ``MultiPolygon``, longitude first)
+    in a JSON column, so SQLite and PostgreSQL hold it the same way without PostGIS;
+    ``jiceng.areas.geo`` builds its spatial index from it in memory.
+    """
+
+    centroid_lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
+    centroid_lon = models.FloatField(_("centroid longitude"), null=True, blank=True)
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def centroid(self) -> tuple[float, float] | None:
+        """(lat, lon) in WGS-84, or None."""
+        if self.centroid_lat is None or self.centroid_lon is None:
+            return None
+        return (self.centroid_lat, self.centroid_lon)
+
+
 class AreaLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     PREFECTURE = "prefecture", _("Prefecture")
@@ -29,7 +52,7 @@ def subtree_q(field: str, code_prefix: str) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
-class Area(models.Model):
+class Area(GeoFields):
     """An administrative division keyed by its 12-digit statistical code."""
 
     code = models.CharField(_("division code"), max_length=12, primary_key=True)
@@ -81,7 +104,7 @@ class Area(models.Model):
         return "".join(a.name for a in self.ancestors() if a.level_enum.value >= Level.COUNTY.value) + self.name
 
 
-class Grid(models.Model):
+class Grid(GeoFields):
     """A grid (网格) inside a village or community, patrolled by grid workers."""
 
     code = models.CharField(_("grid code"), max_length=16, unique=True)
@@ -102,6 +125,56 @@ class Grid(models.Model):
             raise ValidationError({"area": _("A grid must belong to a village or community.")})
         if self.area_id and self.code and not self.code.startswith(self.area_id):
             raise ValidationError({"code": _("A grid code starts with its village code.")})
+
+
+class Landmark(models.Model):
+    """A place people name in addresses (村部, 小学, 桥, 市场 …), for address matching.
+
+    ``aliases`` are other names for the same place (村委会 for 村部). The point is
+    WGS-84 and optional: a landmark still helps match addresses without one.
+    """
+
+    name = models.CharField(_("name"), max_length=64)
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="landmarks", verbose_name=_("village / community"))
+    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.SET_NULL, related_name="landmarks", verbose_name=_("grid"))
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["area_id", "name"]
+        unique_together = [("area", "name")]
+        verbose_name = _("landmark")
+        verbose_name_plural = _("landmarks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def names(self) -> list[str]:
+        return [self.name, *[a for a in self.aliases if a]]
+
+    def clean(self) -> None:
+        if self.area_id and self.area.level != AreaLevel.VILLAGE:
+            raise ValidationError({"area": _("A landmark must belong to a village or community.")})
+        if self.grid_id and self.area_id and self.grid.area_id != self.area_id:
+            raise ValidationError({"grid": _("The grid belongs to another village.")})
+
+
+class GeoStamp(models.Model):
+    """One row whose token changes whenever geography is written.
+
+    Every process keeps its spatial index in memory and compares this token (one
+    primary-key read) before using it, so a ``load-geo`` run in another process is
+    seen at the next lookup. A random token rather than a counter: a rolled-back
+    transaction cannot leave two different geographies with the same stamp.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("geography version")
 
 
 class SubUnitKind(models.TextChoices):

@@ -188,6 +188,59 @@ def _check_place(user: User | None, area: Area, grid: Grid | None) -> None:
     access.check_submit(user, area)
 
 
+@dataclass(frozen=True)
+class CleanReport:
+    """A report's content, checked and normalised, before it has a place."""
+
+    channel: str
+    urgency: str
+    title: str
+    description: str
+    address: str
+    source_ref: str
+    reporter_name: str
+    reporter_phone: str
+    reporter_id_number: str
+    anonymous: bool
+    fields: dict
+
+
+def clean_report(user: User | None, category: Category, *, channel: str, urgency: str, title: str, description: str, address: str,
+                 source_ref: str, reporter_name: str, reporter_phone: str, reporter_id_number: str, anonymous: bool,
+                 fields: dict | None) -> CleanReport:
+    """Check what a report says (not where it is): channel, urgency, texts, reporter rules, category fields."""
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel"), field="channel")
+    urgency = urgency or Urgency.NORMAL
+    if urgency not in Urgency.values:
+        raise InvalidInput(_("Unknown urgency"), field="urgency")
+    title = _clean_text(title, "title", _("The title"), 120)
+    description = _clean_text(description, "description", _("The description"), 4000)
+    address = _clean_text(address, "address", _("The address"), 200, required=False)
+    source_ref = _clean_text(source_ref, "source_ref", _("The source reference"), 64, required=False)
+    reporter_name = _clean_text(reporter_name, "reporter_name", _("The reporter's name"), 32, required=False)
+    reporter_phone = _clean_text(reporter_phone, "reporter_phone", _("The phone number"), 20, required=False)
+    if reporter_phone and not PHONE_RE.match(reporter_phone):
+        raise InvalidInput(_("The phone number is not valid"), field="reporter_phone")
+    reporter_id_number = _clean_text(reporter_id_number, "reporter_id_number", _("The ID number"), 18, required=False).upper()
+    if reporter_id_number:
+        from jiceng.people.idnumber import IdNumberError, validate_id_number
+
+        try:
+            reporter_id_number = validate_id_number(reporter_id_number)
+        except IdNumberError as exc:
+            raise InvalidInput(str(exc), field="reporter_id_number") from None
+    if anonymous:
+        if not category.allow_anonymous:
+            raise InvalidInput(_("The category “%(name)s” does not accept anonymous reports") % {"name": category.name}, field="anonymous")
+        reporter_name = reporter_phone = reporter_id_number = ""
+    elif not (reporter_name or (user and user.role == Role.RESIDENT) or channel == Channel.SENSOR):
+        raise InvalidInput(_("The reporter's name is required unless the report is anonymous"), field="reporter_name")
+    clean = clean_fields(category.field_specs(), fields, "submit")
+    return CleanReport(channel, urgency, title, description, address, source_ref, reporter_name, reporter_phone, reporter_id_number,
+                       anonymous, clean)
+
+
 def do_submit(
     *,
     user: User | None,
@@ -226,34 +279,11 @@ def do_submit(
         idempotency = Idempotency(_check_idempotency_key(idempotency.key or ""), idempotency.caller, idempotency.window, idempotency.strict)
     check_category(category)
     _check_place(user, area, grid)
-    if channel not in Channel.values:
-        raise InvalidInput(_("Unknown channel"), field="channel")
-    urgency = urgency or Urgency.NORMAL
-    if urgency not in Urgency.values:
-        raise InvalidInput(_("Unknown urgency"), field="urgency")
-    title = _clean_text(title, "title", _("The title"), 120)
-    description = _clean_text(description, "description", _("The description"), 4000)
-    address = _clean_text(address, "address", _("The address"), 200, required=False)
-    source_ref = _clean_text(source_ref, "source_ref", _("The source reference"), 64, required=False)
-    reporter_name = _clean_text(reporter_name, "reporter_name", _("The reporter's name"), 32, required=False)
-    reporter_phone = _clean_text(reporter_phone, "reporter_phone", _("The phone number"), 20, required=False)
-    if reporter_phone and not PHONE_RE.match(reporter_phone):
-        raise InvalidInput(_("The phone number is not valid"), field="reporter_phone")
-    reporter_id_number = _clean_text(reporter_id_number, "reporter_id_number", _("The ID number"), 18, required=False).upper()
-    if reporter_id_number:
-        from jiceng.people.idnumber import IdNumberError, validate_id_number
-
-        try:
-            reporter_id_number = validate_id_number(reporter_id_number)
-        except IdNumberError as exc:
-            raise InvalidInput(str(exc), field="reporter_id_number") from None
-    if anonymous:
-        if not category.allow_anonymous:
-            raise InvalidInput(_("The category “%(name)s” does not accept anonymous reports") % {"name": category.name}, field="anonymous")
-        reporter_name = reporter_phone = reporter_id_number = ""
-    elif not (reporter_name or (user and user.role == Role.RESIDENT) or channel == Channel.SENSOR):
-        raise InvalidInput(_("The reporter's name is required unless the report is anonymous"), field="reporter_name")
-    clean = clean_fields(category.field_specs(), fields, "submit")
+    r = clean_report(user, category, channel=channel, urgency=urgency, title=title, description=description, address=address,
+                     source_ref=source_ref, reporter_name=reporter_name, reporter_phone=reporter_phone,
+                     reporter_id_number=reporter_id_number, anonymous=anonymous, fields=fields)
+    channel, urgency, title, description, address, source_ref = r.channel, r.urgency, r.title, r.description, r.address, r.source_ref
+    reporter_name, reporter_phone, reporter_id_number, clean = r.reporter_name, r.reporter_phone, r.reporter_id_number, r.fields
     uploads = uploads or []
     described = _check_uploads(uploads)
     now = now or timezone.now()
@@ -350,6 +380,7 @@ def _unit_for(case: Case, params: dict, level: str, user: User | None) -> int:
         unit = suggest_unit(case.category, case.area_id, level)
         if unit is None:
             raise InvalidInput(_("No unit is configured for this category at this tier; choose one"), field="unit_id")
+        access.check_dispatch_unit(user, case, unit, level)  # a routing rule cannot send it elsewhere either
         return unit.pk
     try:
         unit = Unit.objects.get(pk=int(raw), active=True)

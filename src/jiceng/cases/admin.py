@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from . import sla
-from .models import WorkdayOverride
+from .models import UnlocatedReport, WorkdayOverride
 
 
 @admin.register(WorkdayOverride)
@@ -21,3 +21,17 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
         if warning := sla.coverage_warning(timezone.localdate()):
             messages.warning(request, warning)
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(UnlocatedReport)
+class UnlocatedReportAdmin(admin.ModelAdmin):
+    """Read only: dispatchers place reports from the 待定位 page (/cases/unlocated/)."""
+
+    list_display = ("token", "county_code", "category", "title", "received_at", "status", "case")
+    list_filter = ("status",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -193,20 +193,6 @@ class Case(models.Model):
         """Column values for a snapshot, for ``QuerySet.update``."""
         return {name: getattr(s, name) for name in SNAPSHOT_FIELDS}
 
-    @property
-    def is_overdue(self) -> bool:
-        from django.utils import timezone
-
-        from .sla import is_overdue
-
-        return is_overdue(self, timezone.now())
-
-    def due_status(self, now):
-        """Due time, working time left and due state (see sla.due_status)."""
-        from .sla import due_status
-
-        return due_status(self, now)
-
 
 class CaseEvent(models.Model):
     """One action on a case: append-only and hash-chained.
@@ -311,3 +297,52 @@ class SlaMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.deadline}"
+
+
+class UnlocatedReport(models.Model):
+    """A report that could not be placed in a village (待定位): kept whole, never refused, until a dispatcher places it.
+
+    Placing it files the case through ``do_submit`` as the original poster, so
+    the case's record starts exactly as if the report had named its village.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting to be placed")
+        PLACED = "placed", _("Placed")
+        REJECTED = "rejected", _("Not a case")
+
+    county_code = models.CharField(_("county"), max_length=6, db_index=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    crs = models.CharField(max_length=8, blank=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    fields = models.JSONField(default=dict, blank=True)
+    anonymous = models.BooleanField(default=False)
+    reporter_name = models.CharField(max_length=32, blank=True)
+    reporter_phone = models.CharField(max_length=20, blank=True)
+    reporter_id_number = models.CharField(max_length=18, blank=True)
+    source_ref = models.CharField(max_length=64, blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(_("received at"))
+    token = models.CharField(max_length=40, unique=True)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    content_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="unlocated_report")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["county_code", "status", "received_at"], name="unlocated_queue")]
+        verbose_name = _("report awaiting a place")
+        verbose_name_plural = _("reports awaiting a place (待定位)")
+
+    def __str__(self) -> str:
+        return f"{self.token[:8]} {self.title}"

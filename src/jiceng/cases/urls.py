@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("new/fields/", views.category_fields, name="category_fields"),
     path("new/grids/", views.village_grids, name="village_grids"),
+    path("unlocated/", views.unlocated, name="unlocated"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/act/<str:action>/", views.case_act, name="act"),
 ]

@@ -149,3 +149,32 @@ def track(request: HttpRequest) -> HttpResponse:
         else:
             ctx.update(case=access.public_view(case), events=access.public_events(case))
     return render(request, "cases/track.html", ctx)
+
+
+@login_required
+def unlocated(request: HttpRequest) -> HttpResponse:
+    """The county's 待定位 queue: reports no code, point or address placed; a dispatcher places each in a village."""
+    from jiceng.accounts.capabilities import Capability, can
+
+    from .intake import do_place_report, do_reject_report, waiting_reports
+
+    if not can(request.user, Capability.PLACE_REPORTS):
+        raise Http404(_("No such page"))
+    if request.method == "POST":
+        try:
+            report_id = int(request.POST.get("report", "0") or 0)
+            if request.POST.get("do") == "reject":
+                do_reject_report(request.user, report_id, request.POST.get("note", ""))
+                messages.success(request, _("The report was marked as not a case"))
+            else:
+                area = access.submit_villages(request.user).filter(code=request.POST.get("area", "")).first()
+                if area is None:
+                    raise CaseError(_("Choose a village or community"), field="area")
+                case = do_place_report(request.user, report_id, area)
+                messages.success(request, _("Placed in %(area)s as case %(number)s") % {"area": area.name, "number": case.number})
+        except (CaseError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+        return redirect("cases:unlocated")
+    reports = list(waiting_reports(request.user)[:100])
+    villages = access.submit_villages(request.user).select_related("parent")
+    return render(request, "cases/unlocated.html", {"reports": reports, "villages": villages, "total": waiting_reports(request.user).count()})

@@ -19,7 +19,7 @@ from jiceng.accounts.models import Role, User
 from jiceng.cases.access import level_rank
 from jiceng.areas.models import NEXT_LEVEL, UnitLevel
 from jiceng.cases import chain, sla, workflow
-from jiceng.cases.actions import submit_payload
+from jiceng.cases.actions import QUERY_CODE_ALPHABET, submit_payload
 from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.numbering import allocate_number
 from jiceng.cases.sla import SHANGHAI
@@ -407,6 +407,7 @@ def _one_case(ix: _Index, rng: random.Random, number: str, created: datetime, no
         reporter_name="" if anonymous else name,
         reporter_phone="" if anonymous else tel, source_ref=extra.get("device_id", ""), created_by=creator,
         created_at=created, level=leaf.category.start_level, urgency=urgency,
+        query_code="".join(rng.choice(QUERY_CODE_ALPHABET) for _i in range(8)),
         deadline=_deadline(leaf.category, urgency, "accept", leaf.category.start_level, created),
     )
     t = _Timeline(number, created, now, creator, submit_payload(case))

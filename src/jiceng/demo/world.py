@@ -19,6 +19,7 @@ from jiceng.areas.models import Area, AreaLevel, Grid, GridSubUnit, SubUnitKind,
 from jiceng.cases.config import load_config
 
 from . import names
+from .geography import build_geography
 from .texts import person_name, phone
 
 DEMO_PASSWORD = "jiceng-demo-2026"
@@ -133,4 +134,24 @@ def build_world(seed: int = 1, townships: int | None = None, villages_per_townsh
             world.grids_by_village[vcode] = grids
     for r in range(1, 21):
         _user(world, f"resident-{r}", Role.RESIDENT, person_name(rng), None, [], pw, rng)
+    build_geography(world, seed)
     return world
+
+
+DEMO_DEVICES = (("CAM", "camera", "校园周界摄像头"), ("FIRE", "camera", "林区烟火识别摄像头"), ("SW", "sensor", "水位监测点"))
+
+
+def register_demo_devices(world: World) -> int:
+    """One camera or sensor per village (CAM-, FIRE-, SW- plus the village code), as a county's camera platform would have them."""
+    from jiceng.triage.alerts import do_register_device
+    from jiceng.triage.models import Device
+
+    admin = world.users["admin"]
+    made = 0
+    for i, village in enumerate(world.villages):
+        prefix, kind, name = DEMO_DEVICES[i % len(DEMO_DEVICES)]
+        device_id = f"{prefix}-{village.code}"
+        if not Device.objects.filter(device_id=device_id).exists():
+            do_register_device(admin, device_id=device_id, name=f"{village.name}{name}", area=village, kind=kind)
+            made += 1
+    return made

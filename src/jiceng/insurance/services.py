@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from jiceng.accounts.capabilities import Capability, can
 from jiceng.accounts.models import Role, User
 from jiceng.cases.access import in_area_scope, visible_cases
 from jiceng.areas.models import Area, AreaLevel
@@ -45,9 +46,8 @@ ROSTER_UNIT_KINDS = frozenset({"medical_insurance", "civil_affairs", "rural_revi
 
 
 def is_staff(user: Any) -> bool:
-    """Logged-in, active users whose role is not resident."""
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
-                and getattr(user, "role", Role.RESIDENT) != Role.RESIDENT)
+    """May use the medical protection tools (the role → capability table decides)."""
+    return bool(getattr(user, "is_active", False)) and can(user, Capability.INSURANCE_TOOLS)
 
 
 def require_staff(user: Any) -> None:
@@ -59,7 +59,7 @@ def require_staff(user: Any) -> None:
 def require_case_opener(user: Any) -> None:
     """Raise unless ``user`` may start the risk link (staff, not auditors)."""
     require_staff(user)
-    if user.role == Role.AUDITOR:
+    if not can(user, Capability.OPEN_RISK_CASES):
         raise NotPermitted(_("Auditors read cases but do not open them."))
 
 

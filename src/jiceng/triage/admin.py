@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AlertCase, CaseLink, RouterModel
+from .models import AlertCase, CaseLink, Device, QueuedAlert, RouterModel
 
 
 @admin.register(CaseLink)
@@ -25,6 +25,31 @@ class AlertCaseAdmin(admin.ModelAdmin):
 class RouterModelAdmin(admin.ModelAdmin):
     list_display = ("id", "created_at", "meta")
     exclude = ("blob",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Device)
+class DeviceAdmin(admin.ModelAdmin):
+    """Read and deactivate here; register with `jiceng device add` or POST /api/v1/devices (takes queued alerts in)."""
+
+    list_display = ("device_id", "name", "kind", "area", "site", "active", "registered_at")
+    list_filter = ("kind", "active")
+    search_fields = ("device_id", "name", "site")
+    readonly_fields = ("device_id", "area", "registered_at", "registered_by")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(QueuedAlert)
+class QueuedAlertAdmin(admin.ModelAdmin):
+    list_display = ("device_id", "alert_type", "category_code", "claimed_at", "received_at", "status")
+    list_filter = ("status",)
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

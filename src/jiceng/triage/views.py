@@ -14,14 +14,13 @@ from jiceng.accounts.capabilities import Capability, can
 from jiceng.cases import access
 from jiceng.cases.errors import CaseError, NotFound
 from jiceng.cases.models import Case
-from jiceng.cases.states import State
+from jiceng.cases.states import Action, State
 
 from . import callers, router
 from .config import section
 from .alerts import alert_series
 from .repeats import find_repeat_candidates, may_link, repeats_of
 
-INTAKE_STATES = (State.SUBMITTED, State.ACCEPTED)
 
 
 def _case(request: HttpRequest, number: str) -> Case:
@@ -36,12 +35,13 @@ def case_panel(request: HttpRequest, number: str) -> HttpResponse:
     """htmx partial on the case page: alert count, links, repeat candidates, routing suggestion."""
     case = _case(request, number)
     can_link = may_link(request.user, case)
+    allowed = set(access.allowed_action_names(request.user, case))  # the state machine says what is open now
     ctx: dict = {"case": case, "series": alert_series(case), "links": repeats_of(case, request.user), "can_link": can_link,
-                 "can_merge": can_link and case.state in (State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED)}
+                 "can_merge": Action.MERGE in allowed}
     if can_link and case.state not in (State.MERGED, State.REFUSED):
         linked = {link.original_id for link in ctx["links"]["originals"]}
         ctx["candidates"] = [c for c in find_repeat_candidates(case, user=request.user) if c.case.pk not in linked]
-    if can_link and case.state in INTAKE_STATES:
+    if allowed & {Action.ACCEPT, Action.DISPATCH}:  # still to be routed
         ctx["assessment"] = router.assess(f"{case.title}\n{case.description}", case.area_id)
     return render(request, "triage/_case_panel.html", ctx)
 

@@ -1,30 +1,45 @@
-"""Registry reads: places, grids, units, case categories and the caller."""
+"""REST reads of the registry of places: areas, grids and responsible units."""
 
 from __future__ import annotations
 
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Schema
 
-from jiceng.areas.codes import subtree_prefix
-from jiceng.areas.models import Area, Grid, Unit, subtree_q
-from jiceng.cases.models import Category
+from jiceng.errors import NotFound
+from jiceng.schemas import ErrorOut
 
-from .errors import NotFound
-from .schemas import AreaOut, CategoryOut, ErrorOut, GridOut, MeOut, UnitOut
+from .codes import subtree_prefix
+from .models import Area, Grid, Unit, subtree_q
 
 router = Router(tags=["registry"])
 ERRORS = {401: ErrorOut, 404: ErrorOut}
 MAX_ROWS = 2000
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, summary="Who the caller is and what scope they act in")
-def me(request: HttpRequest):
-    u = request.user
-    area = {"code": u.scope_area_id, "name": u.scope_area.name} if u.scope_area_id else None
-    return {"username": u.username, "name": u.display_name, "role": u.role, "scope_area": area,
-            "units": [{"id": x.pk, "code": x.code, "name": x.name} for x in u.units.all()]}
+class AreaOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+class GridOut(Schema):
+    id: int
+    code: str
+    name: str
+    area: str
+    workers: int
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    level: str
+    area: str
 
 
 def _area_out(a: Area) -> dict:
@@ -66,29 +81,3 @@ def list_units(request: HttpRequest, area: str | None = None, level: str | None 
     if kind:
         qs = qs.filter(kind_id=kind)
     return [{"id": u.pk, "code": u.code, "name": u.name, "kind": u.kind_id, "level": u.level, "area": u.area_id} for u in qs[:MAX_ROWS]]
-
-
-def _category_out(c: Category, leaf: bool) -> dict:
-    return {
-        "code": c.code, "name": c.name, "parent": c.parent.code if c.parent_id else None, "description": c.description,
-        "start_level": c.start_level, "allow_anonymous": c.allow_anonymous, "leaf": leaf,
-        "fields": [
-            {"name": s["name"], "label": s["label"], "type": s["type"], "required": bool(s.get("required")),
-             "stage": s.get("stage", "submit"), "choices": s.get("choices")}
-            for s in c.field_specs()
-        ],
-    }
-
-
-@router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="Case categories with their fields")
-def list_categories(request: HttpRequest):
-    parents = set(Category.objects.filter(parent__isnull=False).values_list("parent_id", flat=True))  # one query, not one per row
-    return [_category_out(c, c.pk not in parents) for c in Category.objects.filter(active=True).select_related("parent")]
-
-
-@router.get("/categories/{code}", response={200: CategoryOut, **ERRORS}, summary="One category")
-def read_category(request: HttpRequest, code: str):
-    c = Category.objects.filter(code=code).select_related("parent").first()
-    if c is None:
-        raise NotFound(_("No category has the code %(code)s") % {"code": code})
-    return _category_out(c, not c.children.exists())

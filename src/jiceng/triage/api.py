@@ -14,14 +14,15 @@ from typing import Literal
 
 from jiceng.areas.models import Area
 from jiceng.cases.errors import InvalidInput, NotPermitted
-from jiceng.triage.alerts import do_register_device, do_submit_alert
-from jiceng.triage.callers import frequent_callers, is_staff
-from jiceng.triage.repeats import do_link_repeat, find_repeat_candidates, may_link
-from jiceng.triage.router import suggest
+from .alerts import do_register_device, do_submit_alert
+from .callers import frequent_callers, is_staff
+from .repeats import do_link_repeat, find_repeat_candidates, may_link
+from .router import suggest
 
-from . import serialize
-from .cases import get_visible_case
-from .schemas import CaseSummary, ErrorOut
+from jiceng.cases import serialize
+from jiceng.cases.api import get_visible_case
+from jiceng.cases.schemas import CaseSummary
+from jiceng.schemas import ErrorOut
 
 router = Router(tags=["triage"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

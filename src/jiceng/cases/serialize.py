@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from jiceng.cases import access
-from jiceng.cases.models import Case, CaseEvent
-from jiceng.cases.sla import due_status
-from jiceng.cases.states import Action, State
+from . import access
+from .models import Case, CaseEvent
+from .sla import due_status, is_overdue
+from .states import Action, State
 
 
 def unit_ref(unit) -> dict | None:
@@ -23,7 +23,7 @@ def case_summary(case: Case, now=None) -> dict:
         "area": {"code": case.area_id, "name": case.area.name},
         "state": case.state, "state_label": str(State(case.state).label), "level": case.level,
         "unit": unit_ref(case.unit), "channel": case.channel, "urgency": case.urgency, "deadline": case.deadline,
-        "overdue": case.is_overdue, "due_state": due_status(case, now).state,
+        "overdue": is_overdue(case, now), "due_state": due_status(case, now).state,
         "created_at": case.created_at, "updated_at": case.updated_at,
     }
 

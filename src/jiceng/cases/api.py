@@ -1,4 +1,5 @@
-"""Case endpoints: list, read, submit, every workflow action, attachments, history.
+"""REST endpoints of the case engine: cases (list, read, submit, every workflow action, attachments,
+history), categories, report summary, and the public endpoints (tracking, anonymous submission).
 
 Every read goes through ``visible_cases``; every write through ``do_submit`` or
 ``do_case_action`` — the same functions the web UI calls.
@@ -18,17 +19,26 @@ from ninja.files import UploadedFile
 from pydantic import Field, create_model
 
 from jiceng.areas.models import Area, Grid
-from jiceng.cases import access, workflow
-from jiceng.cases.actions import Idempotency, Upload, do_case_action, do_submit
-from jiceng.cases.errors import InvalidInput, NotFound
-from jiceng.cases.filters import CaseFilter, filter_cases, page_of
-from jiceng.cases.models import Case, Category
-from jiceng.cases.states import Action, Rating
 
-from . import serialize
-from .schemas import AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, ErrorOut, EventOut
+from jiceng.schemas import ErrorOut
+from jiceng.throttle import check_rate, client_address
+
+from . import access, serialize, workflow
+from .actions import Idempotency, Upload, do_case_action, do_submit
+from .intake import PlaceClaim, do_report
+from .errors import InvalidInput, NotFound
+from .filters import CaseFilter, filter_cases, page_of
+from .models import Case, Category
+from .states import Action, Channel, Rating
+from . import reports as case_reports
+from .schemas import (
+    AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, CategoryOut, EventOut, PublicCaseIn, QueuedOut, SummaryOut, TrackOut,
+)
 
 router = Router(tags=["cases"])
+public_router = Router(tags=["public"], auth=None)
+reports_router = Router(tags=["reports"])
+categories_router = Router(tags=["registry"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
@@ -59,11 +69,16 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]):
     return {"items": [serialize.case_summary(c) for c in items], "next_before": next_before}
 
 
+def lookup_category(code: str) -> Category:
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": code}, field="category")
+    return category
+
+
 def lookup_submission(payload: CaseIn | Any) -> dict:
     """Turn the codes of a submission into objects; whether they may be used is the domain's decision."""
-    category = Category.objects.filter(code=payload.category).first()
-    if category is None:
-        raise InvalidInput(_("“%(code)s” is not a category in use that cases can be filed under") % {"code": payload.category}, field="category")
+    category = lookup_category(payload.category)
     area = Area.objects.filter(code=payload.area).first()
     if area is None:
         raise InvalidInput(_("No village or community has the code %(code)s") % {"code": payload.area}, field="area")
@@ -75,16 +90,27 @@ def lookup_submission(payload: CaseIn | Any) -> dict:
     return {"category": category, "area": area, "grid": grid}
 
 
-@router.post("", response={200: CaseOut, 201: CaseOut, **ERRORS}, summary="Submit a case (点单)",
-             description="With an `Idempotency-Key` header a retried request returns the original case with status 200.")
+@router.post("", response={200: CaseOut, 201: CaseOut, 202: QueuedOut, **ERRORS, 422: ErrorOut}, summary="Submit a case (点单)",
+             description="The place is `area` (a village code), or else found from `lat`/`long` or `address`; a report that cannot "
+                         "be placed waits for a dispatcher (202). With an `Idempotency-Key` header a retried request returns the "
+                         "original case with status 200; the same key with other content is 422.")
 def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
-    refs = lookup_submission(payload)
-    case, created = do_submit(
-        user=request.user, title=payload.title, description=payload.description, address=payload.address,
-        channel=payload.channel, urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
-        reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
-        idempotency=Idempotency(idempotency_key, str(request.user.pk)) if idempotency_key else None, **refs,
-    )
+    idem = Idempotency(idempotency_key, str(request.user.pk)) if idempotency_key else None
+    content = dict(user=request.user, title=payload.title, description=payload.description, channel=payload.channel,
+                   urgency=payload.urgency, fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+                   reporter_phone=payload.reporter_phone, reporter_id_number=payload.reporter_id_number, source_ref=payload.source_ref,
+                   idempotency=idem)
+    if payload.area:
+        case, created = do_submit(address=payload.address, **lookup_submission(payload), **content)
+    else:
+        category = lookup_category(payload.category)
+        claim = PlaceClaim(address_id=payload.grid or "", lat=payload.lat, lon=payload.long, crs=payload.crs,
+                           address_string=payload.address)
+        intake = do_report(category=category, claim=claim, **content)
+        if intake.pending is not None:
+            return Status(202, {"queued": True, "token": intake.pending.token,
+                                "message": _("Received; a dispatcher will place it on the map shortly")})
+        case, created = intake.case, intake.created
     case = get_visible_case(request, case.number)
     return Status(201 if created else 200, serialize.case_detail(case, request.user, reveal=False))
 
@@ -182,3 +208,75 @@ def _register_action(action: str) -> None:
 
 for _action in workflow.PERSON_ACTIONS:
     _register_action(_action)
+
+
+# --- categories ---------------------------------------------------------------
+
+def _category_out(c: Category, leaf: bool) -> dict:
+    return {
+        "code": c.code, "name": c.name, "parent": c.parent.code if c.parent_id else None, "description": c.description,
+        "start_level": c.start_level, "allow_anonymous": c.allow_anonymous, "leaf": leaf,
+        "fields": [
+            {"name": s["name"], "label": s["label"], "type": s["type"], "required": bool(s.get("required")),
+             "stage": s.get("stage", "submit"), "choices": s.get("choices")}
+            for s in c.field_specs()
+        ],
+    }
+
+
+@categories_router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="Case categories with their fields")
+def list_categories(request: HttpRequest):
+    parents = set(Category.objects.filter(parent__isnull=False).values_list("parent_id", flat=True))  # one query, not one per row
+    return [_category_out(c, c.pk not in parents) for c in Category.objects.filter(active=True).select_related("parent")]
+
+
+@categories_router.get("/categories/{code}", response={200: CategoryOut, **ERRORS}, summary="One category")
+def read_category(request: HttpRequest, code: str):
+    c = Category.objects.filter(code=code).select_related("parent").first()
+    if c is None:
+        raise NotFound(_("No category has the code %(code)s") % {"code": code})
+    return _category_out(c, not c.children.exists())
+
+
+# --- report summary -------------------------------------------------------------
+
+@reports_router.get("/summary", response={200: SummaryOut, 401: ErrorOut}, summary="Totals by state, category, level and rating")
+def report_summary(request: HttpRequest, area: str = "", category: str = "", created_after: datetime | None = None,
+                   created_before: datetime | None = None):
+    f = CaseFilter(area=area, category=category, created_after=created_after, created_before=created_before)
+    return case_reports.summary(filter_cases(access.visible_cases(request.user), f))
+
+
+# --- public: no login ------------------------------------------------------------
+
+def track_out(case, *, with_code: bool = False) -> dict:
+    data = access.public_view(case)
+    data["category"] = case.category.name
+    data["events"] = access.public_events(case)
+    if with_code:
+        data["query_code"] = case.query_code
+    return data
+
+
+@public_router.get("/cases/{number}", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut},
+            summary="Follow a case by its number and query code (no personal data)",
+            description="Cases of public categories need no code; every other case needs the 查询码 given at submission.")
+def track_case(request: HttpRequest, number: str, code: str = Query("", description="The 查询码 given at submission")):
+    check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
+    return track_out(access.track_case(number, code))
+
+
+@public_router.post("/cases", response={200: TrackOut, 201: TrackOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+             summary="Report a matter without an account (rate limited per address)",
+             description="Keep the returned `query_code`: with the case number it lets you follow the case.")
+def public_submit(request: HttpRequest, payload: PublicCaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    check_rate(request, "public-submit", settings.PUBLIC_SUBMIT_RATE, _("Too many reports from your address; try again later"))
+    refs = lookup_submission(payload)
+    # Anonymous callers share no key space: the client's address is the namespace.
+    idem = Idempotency(idempotency_key, "public:" + client_address("", request)) if idempotency_key else None
+    case, created = do_submit(
+        user=None, title=payload.title, description=payload.description, address=payload.address, channel=Channel.API,
+        fields=payload.fields, anonymous=payload.anonymous, reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone, idempotency=idem, **refs,
+    )
+    return Status(201 if created else 200, track_out(case, with_code=True))

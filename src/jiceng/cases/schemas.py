@@ -1,4 +1,4 @@
-"""Request and response shapes of the REST API (they make the OpenAPI schema)."""
+"""Request and response shapes of the case endpoints (they make the OpenAPI schema)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-
-class ErrorOut(Schema):
-    code: str = Field(description="Stable machine code, e.g. invalid, forbidden, not_found, invalid_transition, conflict")
-    message: str = Field(description="Human message in the request's language (Chinese by default)")
-    field: str | None = Field(None, description="The input field at fault, when there is one")
-
-
-class Ref(Schema):
-    code: str
-    name: str
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
+from jiceng.schemas import Ref, UnitRef
 
 
 class PersonOut(Schema):
@@ -76,11 +61,14 @@ class CasePage(Schema):
 
 class CaseIn(Schema):
     category: str = Field(description="Leaf category code, see GET /api/v1/categories")
-    area: str = Field(description="12-digit village / community code")
+    area: str = Field("", description="12-digit village / community code; or give lat/long or address (then it is found)")
     title: str = Field(max_length=120)
     description: str = Field(max_length=4000)
     grid: str | None = Field(None, description="Grid code in that village")
-    address: str = ""
+    address: str = Field("", description="Address in words; without `area`, matched against village, grid and landmark names")
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude of the matter (with `long`)")
+    long: float | None = Field(None, ge=-180, le=180, description="Longitude of the matter (with `lat`)")
+    crs: str = Field("wgs84", description="Coordinate system of lat/long: wgs84, gcj02 (Chinese phone maps) or bd09")
     channel: str = Field("api", description="web, hotline, patrol, wechat, video, sensor, api, visit")
     urgency: str = Field("normal", description="normal, urgent or critical: chooses the category's limits")
     fields: dict[str, Any] = Field(default_factory=dict, description="Values for the category's fields")
@@ -89,6 +77,12 @@ class CaseIn(Schema):
     reporter_phone: str = ""
     reporter_id_number: str = ""
     source_ref: str = Field("", description="External id: hotline ticket, device id")
+
+
+class QueuedOut(Schema):
+    queued: bool = Field(True, description="The report could not be placed in a village: it waits for a dispatcher (待定位)")
+    token: str = Field(description="Reference of the waiting report")
+    message: str
 
 
 class PublicCaseIn(Schema):
@@ -153,38 +147,6 @@ class AttachmentOut(Schema):
 class AllowedAction(Schema):
     action: str
     label: str
-
-
-class MeOut(Schema):
-    username: str
-    name: str
-    role: str
-    scope_area: Ref | None
-    units: list[UnitRef]
-
-
-class AreaOut(Schema):
-    code: str
-    name: str
-    level: str
-    parent: str | None
-
-
-class GridOut(Schema):
-    id: int
-    code: str
-    name: str
-    area: str
-    workers: int
-
-
-class UnitOut(Schema):
-    id: int
-    code: str
-    name: str
-    kind: str
-    level: str
-    area: str
 
 
 class FieldSpecOut(Schema):

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from jiceng.demo.cases import generate_cases
-from jiceng.demo.world import DEMO_PASSWORD, build_world
+from jiceng.demo.world import DEMO_PASSWORD, build_world, register_demo_devices
 
 
 class Command(BaseCommand):
@@ -32,6 +32,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  工单 {done}/{opts['cases']}（{time.monotonic() - started:.0f} 秒）")
 
         made = generate_cases(world, opts["cases"], seed=opts["seed"], progress=progress)
+        devices = register_demo_devices(world)
+        self.stdout.write(f"登记摄像头与传感器 {devices} 台（jiceng device list）")
         self.stdout.write(self.style.SUCCESS(f"已生成 {made} 件工单，用时 {time.monotonic() - started:.1f} 秒"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：admin 管理员 · leader 区领导 · auditor 审计 · "
                           "tz-101 水口山镇综治专干 · cun-<村代码> 村干部 · grid-<网格代码> 网格员 · county-civil_affairs 民政局 · resident-1 群众")
