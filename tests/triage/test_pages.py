@@ -140,3 +140,13 @@ def test_the_dispatcher_sees_routing_suggestions_on_a_new_case(world, client):
     assert "routing-suggestions" in panel and "消防安全" in panel
     assert Case.objects.get(pk=case.pk).category.code == "yinhuan-fire"  # suggestions change nothing
     do_case_action(case, "accept", village_staff(world, case.area_id), {"plan": "当天清理"})
+
+
+def test_the_new_case_form_says_cannot_tell_and_names_a_second_matter(world, client):
+    village = world.villages[-1]
+    client.force_login(village_staff(world, village.code))
+    unsure = client.get("/triage/suggest/", {"description": "网上买的鞋子开胶了商家不理", "area": village.code}).content.decode()
+    assert 'data-undecided="1"' in unsure and "无法判断" in unsure
+    two = client.get("/triage/suggest/", {"description": "我们村那条路坑坑洼洼的一直没人修，另外村口的垃圾堆了半个月没人清运，臭气熏天",
+                                          "area": village.code}).content.decode()
+    assert 'data-multi="1"' in two and 'data-second="1"' in two and "undecided" not in two

@@ -39,6 +39,8 @@ class Category(models.Model):
     escalate_after_hours = models.PositiveIntegerField(_("working hours overdue before automatic escalation"), null=True, blank=True)
     fields = models.JSONField(_("fields"), default=list, blank=True)
     routing = models.JSONField(_("default routing by tier"), default=dict, blank=True)
+    # {"synonyms": [...], "phrasings": [...]}: how callers name the matter; read by triage's routing suggestion
+    vocabulary = models.JSONField(_("synonyms and typical phrasings"), default=dict, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
     active = models.BooleanField(_("active"), default=True)
 

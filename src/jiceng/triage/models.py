@@ -25,6 +25,9 @@ class CaseKey(models.Model):
     id_hash = models.CharField(max_length=32, blank=True)
     address_key = models.CharField(max_length=200, blank=True)
     tokens = models.TextField(blank=True, help_text="space-separated distinct jieba tokens of title and description")
+    # The sentence embedding of title + description (512 float16): filled when a case is
+    # submitted, or at its first repeat lookup for cases bulk-inserted without it.
+    embedding = models.BinaryField(null=True, blank=True)
 
     class Meta:
         indexes = [
