@@ -142,7 +142,7 @@ def test_attachments_are_stored_listed_and_downloaded(world, django_capture_on_c
     listed = staff.get(f"/api/v1/cases/{number}/attachments").json()
     assert [a["name"] for a in listed] == ["现场.png"] and listed[0]["size"] == len(png)
     download = staff.get(f"/api/v1/cases/{number}/attachments/{listed[0]['id']}")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == png
+    assert download.status_code == 200 and download.content == png
 
 
 def test_attachments_over_the_limit_or_of_a_forbidden_type_are_refused(world, settings):
