@@ -28,6 +28,8 @@ def world(db, tmp_path, settings):
     from jiceng.demo.world import build_world  # imported here so pure-Python tests run without Django
 
     settings.MEDIA_ROOT = tmp_path / "attachments"
+    settings.ANCHOR_DIR = tmp_path / "anchors"  # each test its own anchor log and signing key
+    settings.ANCHOR_KEY_PATH = tmp_path / "anchor-key.pem"
     return build_world(seed=7, townships=2, villages_per_township=(2, 3))
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("insurance/", include("jiceng.insurance.urls")),
     path("triage/", include("jiceng.triage.urls")),
     path("cases/", include("jiceng.cases.urls")),
+    path("access-log/", include("jiceng.accounts.urls")),
     path("", include("jiceng.web.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -109,13 +109,14 @@ def test_merging_from_the_panel_uses_the_case_action(world, client):
     assert new.state == "merged" and new.merged_into == first.number
 
 
-def test_the_panel_shows_the_alert_count(world, client):
+def test_the_panel_shows_the_alert_count(world, client, settings):
+    settings.ALERT_RECORD_SECONDS = 0  # every alert recorded in the chain at once: the panel shows the recorded count
     village = world.villages[-1]
     register_devices(world, "SW-7", village=village)
-    at = datetime(2026, 11, 20, 2, tzinfo=timezone.utc)
+    at = (datetime.now(timezone.utc) - timedelta(hours=1)).replace(second=0, microsecond=0)
     for minute in (0, 1, 2):
         outcome = do_submit_alert(user=world.users["admin"], category="yujing-flood", area_code=village.code, device_id="SW-7", alert_type="水位超警",
-                                  title="水位超警预警", description="监测点水位超警", at=at.replace(minute=minute))
+                                  title="水位超警预警", description="监测点水位超警", at=at + timedelta(minutes=minute))
     client.force_login(world.users["leader"])
     panel = client.get(f"/triage/cases/{outcome.case.number}/panel/").content.decode()
     assert "alert-series" in panel and "SW-7" in panel and ">3 " in panel
@@ -139,3 +140,13 @@ def test_the_dispatcher_sees_routing_suggestions_on_a_new_case(world, client):
     assert "routing-suggestions" in panel and "消防安全" in panel
     assert Case.objects.get(pk=case.pk).category.code == "yinhuan-fire"  # suggestions change nothing
     do_case_action(case, "accept", village_staff(world, case.area_id), {"plan": "当天清理"})
+
+
+def test_the_new_case_form_says_cannot_tell_and_names_a_second_matter(world, client):
+    village = world.villages[-1]
+    client.force_login(village_staff(world, village.code))
+    unsure = client.get("/triage/suggest/", {"description": "网上买的鞋子开胶了商家不理", "area": village.code}).content.decode()
+    assert 'data-undecided="1"' in unsure and "无法判断" in unsure
+    two = client.get("/triage/suggest/", {"description": "我们村那条路坑坑洼洼的一直没人修，另外村口的垃圾堆了半个月没人清运，臭气熏天",
+                                          "area": village.code}).content.decode()
+    assert 'data-multi="1"' in two and 'data-second="1"' in two and "undecided" not in two

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from jiceng.cases.actions import do_case_action
 from jiceng.triage.keys import index_missing
 from jiceng.triage.models import CaseKey
+from jiceng.triage.config import section
 from jiceng.triage.repeats import Draft, Keys, find_repeat_candidates, score_pair
 from tests.cases.helpers import submit, village_staff
 
@@ -45,7 +46,7 @@ def test_the_same_address_written_differently_is_a_signal(world):
     first = submit(world, title="漏水", description="楼上漏水", reporter_phone="13900000001", address="幸福小区三幢 ２单元")
     new = submit(world, title="噪音", description="夜间施工", reporter_phone="13900000002", address="幸福小区3栋2单元")
     codes, score = _reasons(find_repeat_candidates(new, min_score=0), first)
-    assert "same_address" in codes and score >= 0.5
+    assert "same_address" in codes and score >= section("repeats")["weights"]["same_address"]
 
 
 def test_the_same_grid_is_a_weak_signal(world):

@@ -71,25 +71,44 @@ def test_suggestions_come_from_the_model_with_a_unit_and_confidence(history):
     router.train()
     village = history.villages[-1]
     got = router.suggest("村里自来水停水好几天了，老人做饭洗衣都困难", village.code)
-    assert len(got) == 3 and all(s.source == "model" for s in got)
+    assert len(got) == 3 and all(s.source == "blend" for s in got)
     assert got[0].category.code == "minsheng-utilities"
     assert got[0].unit is not None and got[0].unit.area_id == village.code  # a village-tier category: the village committee
     assert got[0].confidence >= got[1].confidence >= got[2].confidence and sum(s.confidence for s in got) <= 1.0001
 
 
-def test_keyword_rules_are_the_fallback_without_history(world):
+def test_the_cold_start_suggests_without_history(world):
     assert not Case.objects.exists()
     with pytest.raises(CommandError, match="Too little history"):
         call_command("train_router")
     assert not RouterModel.objects.exists()
     got = router.suggest("楼道里电动车飞线充电，有火灾隐患", world.villages[-1].code)
-    assert got[0].category.code == "yinhuan-fire" and got[0].source == "keywords" and got[0].unit is not None
-    assert router.suggest("今天天气晴朗", world.villages[-1].code) == []
+    assert got[0].category.code == "yinhuan-fire" and got[0].source == "coldstart" and got[0].unit is not None
 
 
-def test_keyword_rules_are_configurable(world, settings):
-    settings.JICENG_TRIAGE = {"router": {"keywords": {"minsheng-road": ["井盖"]}}}
-    assert [s.category.code for s in router.suggest("小区井盖丢了", world.villages[-1].code)][:1] == ["minsheng-road"]
+def test_out_of_scope_text_is_undecided(world):
+    result = router.assess("网上买的鞋子开胶了商家不理", world.villages[-1].code)
+    assert result.undecided and router.suggest("网上买的鞋子开胶了商家不理", world.villages[-1].code) == []
+    assert result.suggestions  # the ranking is still there for the person who decides
+
+
+def test_two_matters_in_one_complaint_are_both_named(world):
+    result = router.assess("我们村那条路坑坑洼洼的一直没人修，另外村口的垃圾堆了半个月没人清运，臭气熏天", world.villages[-1].code)
+    codes = {result.suggestions[0].category.code, result.second.category.code if result.second else None}
+    assert result.multi and codes == {"minsheng-road", "minsheng-environment"}
+
+
+def test_configured_keywords_add_to_a_category(world, settings):
+    text = "小区门口那个石狮子倒了"
+    before = [s.category.code for s in router.assess(text, world.villages[-1].code).suggestions]
+    settings.JICENG_TRIAGE = {"router": {"keywords": {"minsheng-road": ["石狮子", "门口"]}}}
+    after = [s.category.code for s in router.assess(text, world.villages[-1].code).suggestions]
+    assert after[0] == "minsheng-road" and before[0] != "minsheng-road"
+
+
+def test_the_history_weight_grows_with_the_number_of_cases():
+    weights = [router.history_weight(n) for n in (0, 100, 1000, 5000, 50000)]
+    assert weights[0] == 0 and weights == sorted(weights) and weights[-1] < 1 and len(set(weights)) == 5
 
 
 def test_the_model_is_stored_and_reloaded_without_pickle(history):
@@ -118,3 +137,24 @@ def test_the_stored_model_matches_scikit_learn(history):
 
     assert mine.classes == list(clf.classes_)
     assert np.allclose(mine.predict_proba(feats[:20]), clf.predict_proba(x[:20]), atol=1e-6)
+
+
+def test_odd_and_long_texts_get_an_answer_not_an_error(world):
+    village = world.villages[-1].code
+    assert router.assess("", village).undecided and router.suggest("   ", village) == []
+    assert router.assess("。。。！！？？", village).undecided
+    long = "村里的路灯坏了，晚上看不见路。" * 300
+    result = router.assess(long, village)
+    assert result.suggestions[0].category.code == "minsheng-road"
+
+
+def test_a_county_edits_a_category_vocabulary_and_the_suggestion_follows(world):
+    from jiceng.cases.models import Category
+
+    text = "小区门口的石狮子被人推倒了"
+    before = router.assess(text, world.villages[-1].code).suggestions[0].category.code
+    target = "minsheng-environment" if before != "minsheng-environment" else "minsheng-road"
+    cat = Category.objects.get(code=target)
+    cat.vocabulary = {**cat.vocabulary, "synonyms": [*cat.vocabulary["synonyms"], "石狮子"], "phrasings": ["石狮子被人推倒了"]}
+    cat.save()
+    assert router.assess(text, world.villages[-1].code).suggestions[0].category.code == target

@@ -269,10 +269,12 @@ def _cn_number(text: str) -> int | None:
 
 def normalise(text: str) -> str:
     """Full-width to half-width, no spaces or punctuation, numbered grids as 第N网格."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith(("P", "Z", "C", "S")))
-    # Removing a character can bring a letter and a combining mark together: compose them again.
-    text = unicodedata.normalize("NFKC", text)
+    text = text or ""
+    for _pass in range(3):  # removing a spacing accent's space can leave a pair NFKC composes: repeat until stable
+        cleaned = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not unicodedata.category(ch).startswith(("P", "Z", "C", "S")))
+        if cleaned == text:
+            break
+        text = cleaned
 
     def number(match: re.Match) -> str:
         n = _cn_number(match.group(1))

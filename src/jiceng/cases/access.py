@@ -31,7 +31,7 @@ from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import PersonalDataAccess, Role, User
 from jiceng.areas.codes import Level
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, subtree_q
-from jiceng.people.masking import person_fields
+from jiceng.people.masking import mask_free_value, person_fields
 
 from . import workflow
 from .errors import InvalidInput, NotFound, NotPermitted
@@ -311,6 +311,39 @@ def person_view(user: User | None, case: Case, *, reveal: bool = False, purpose:
     data = person_fields(case.reporter_name, case.reporter_phone, case.reporter_id_number, case.address, reveal=unmasked)
     data["can_reveal"] = need and not unmasked
     return data
+
+
+def people_named(case: Case) -> list[str]:
+    """The people a case is about: its reporter and the values of fields marked ``personal`` (e.g. a dispute's 当事人)."""
+    names = [case.reporter_name]
+    for spec in case.category.field_specs():
+        if spec.get("personal") and spec["name"] in (case.fields or {}):
+            value = case.fields[spec["name"]]
+            names.extend(value if isinstance(value, list) else str(value).replace("，", ",").split(","))
+    return [str(n).strip() for n in names if str(n).strip()]
+
+
+@dataclass
+class CaseText:
+    """A case's free text as a viewer may read it: masked (phones, ID numbers, the people named) without a need."""
+
+    masked: bool
+    names: list[str]
+
+    def __call__(self, value: Any) -> Any:
+        return mask_free_value(value, self.names) if self.masked else value
+
+
+def case_text(user: User | None, case: Case) -> CaseText:
+    """How ``user`` reads the description, plan, result, fields and notes of ``case``.
+
+    Staff who handle or supervise the case and the reporter read them as
+    written; everyone else who may read the case (auditors, keys, other
+    readers in scope) reads them with phone numbers, ID numbers and the names
+    of the people involved masked. Unmasking goes through :func:`person_view`
+    with ``reveal`` (logged).
+    """
+    return CaseText(masked=not needs_personal_data(user, case), names=people_named(case))
 
 
 # --- the anonymous public -----------------------------------------------------------

@@ -58,14 +58,17 @@ def _actor_label(user: User | None) -> str:
 def _append_event(
     case: Case, *, action: str, from_state: str, to_state: str, user: User | None, at: datetime, unit_id: int | None, note: str, payload: dict
 ) -> CaseEvent:
+    """Append one version-2 event: its hash covers every column a reader sees, the actor's label included."""
     seq = case.event_count + 1
-    content = chain.event_content(
-        case_number=case.number, seq=seq, action=action, from_state=from_state, to_state=to_state,
-        actor_id=user.pk if user else None, at=at, unit_id=unit_id, note=note, payload=payload,
+    label = _actor_label(user)
+    values = chain.event_values(
+        case_number=case.number, action=action, from_state=from_state, to_state=to_state, actor_id=user.pk if user else None,
+        actor_label=label, at=at, unit_id=unit_id, note=note, payload=payload,
     )
+    digest, marks = chain.seal_event(case.last_hash, seq, values)
     event = CaseEvent(
-        case=case, seq=seq, action=action, from_state=from_state, to_state=to_state, actor=user, actor_label=_actor_label(user),
-        at=at, unit_id=unit_id, note=note, payload=payload, prev_hash=case.last_hash, hash=chain.link_hash(case.last_hash, content),
+        case=case, seq=seq, action=action, from_state=from_state, to_state=to_state, actor=user, actor_label=label,
+        at=at, unit_id=unit_id, note=note, payload=payload, prev_hash=case.last_hash, hash=digest, marks=marks,
     )
     event.save(force_insert=True)
     return event
@@ -74,16 +77,34 @@ def _append_event(
 # --- attachments ----------------------------------------------------------
 
 def _check_uploads(uploads: list[Upload]) -> list[dict]:
+    """Refuse files that are too big, badly named, or whose bytes are not the declared allowed type.
+
+    The declared content type is the client's claim; the bytes decide
+    (jiceng.uploadcheck sniffs them), so an executable declared
+    ``image/png`` is refused.
+    """
+    from jiceng.textcheck import has_control_character
+    from jiceng.uploadcheck import content_matches
+
     described = []
     for up in uploads:
+        shown = up.name[:60] + ("…" if len(up.name) > 60 else "")
+        if len(up.name) > 200:
+            raise InvalidInput(_("The file name “%(name)s” is too long (at most 200 characters)") % {"name": shown}, field="files")
+        if has_control_character(up.name):
+            raise InvalidInput(_("The file name “%(name)s” contains a control character") % {"name": shown}, field="files")
         if len(up.content) > settings.ATTACHMENT_MAX_BYTES:
             raise InvalidInput(
-                _("The file “%(name)s” is larger than %(mb)s MB") % {"name": up.name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                _("The file “%(name)s” is larger than %(mb)s MB") % {"name": shown, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
                 field="files",
             )
         if up.content_type not in ALLOWED_CONTENT_TYPES:
-            raise InvalidInput(_("The file type of “%(name)s” is not allowed") % {"name": up.name}, field="files")
-        described.append({"name": up.name[:200], "sha256": hashlib.sha256(up.content).hexdigest(), "size": len(up.content)})
+            raise InvalidInput(_("The file type of “%(name)s” is not allowed") % {"name": shown}, field="files")
+        if not content_matches(up.content, up.content_type):
+            raise InvalidInput(_("The content of “%(name)s” is not the file type it claims to be") % {"name": shown}, field="files")
+        described.append({
+            "name": up.name, "sha256": hashlib.sha256(up.content).hexdigest(), "size": len(up.content), "content_type": up.content_type,
+        })
     return described
 
 
@@ -109,7 +130,13 @@ def _store_uploads(case: Case, event: CaseEvent, uploads: list[Upload], describe
 # --- submit ---------------------------------------------------------------
 
 def _clean_text(value: str, field: str, label: str, max_len: int, required: bool = True) -> str:
+    from jiceng.textcheck import has_control_character, is_blank
+
     value = (value or "").strip()
+    if has_control_character(value):
+        raise InvalidInput(_("%(label)s contains a control character (such as NUL)") % {"label": label}, field=field)
+    if is_blank(value):
+        value = ""  # only right-to-left overrides, zero-width spaces …: nothing a reader would see
     if required and not value:
         raise InvalidInput(_("%(label)s is required") % {"label": label}, field=field)
     if len(value) > max_len:
@@ -337,16 +364,20 @@ def _fingerprint(category, area, grid, title, description, address, channel, urg
 
 
 def submit_payload(case: Case, attachments: list[dict] | None = None) -> dict:
-    """The submit event's payload: tier, urgency, time to accept and a digest of the content."""
+    """The submit event's payload: tier, urgency, time to accept, the submitted fields and a digest of the content.
+
+    Version 2 of the digest covers every content column (chain.CONTENT_COLUMNS);
+    ``content_marks`` lets ``jiceng verify`` name a column that was changed.
+    """
+    values = chain.content_values(case)
     payload = {
         "level": case.level,
         "urgency": case.urgency,
         "deadline": case.deadline.isoformat() if case.deadline else None,
-        "content": chain.content_digest(
-            category=case.category_id, area=case.area_id, title=case.title, description=case.description, address=case.address,
-            channel=case.channel, fields=case.fields, anonymous=case.anonymous, reporter_name=case.reporter_name,
-            reporter_phone=case.reporter_phone, reporter_id_number=case.reporter_id_number,
-        ),
+        "fields": case.fields,
+        "content": chain.content_digest_v2(values),
+        "content_version": chain.VERSION,
+        "content_marks": chain.marks(values, chain.CONTENT_COLUMNS),
     }
     if attachments:
         payload["attachments"] = attachments
@@ -473,9 +504,7 @@ def do_case_action(
                 case, action=action, from_state=before.state or "", to_state=to_state, user=user, at=now,
                 unit_id=after.unit_id, note=note, payload=payload,
             )
-            columns = case.snapshot_columns(after)
-            if action == Action.RESOLVE and payload.get("fields"):
-                columns["fields"] = {**case.fields, **payload["fields"]}
+            columns = case.snapshot_columns(after)  # the resolve step's fields merge is part of the snapshot
             updated = Case.objects.filter(pk=case.pk, version=case.version).update(
                 **columns, version=case.version + 1, event_count=event.seq, last_hash=event.hash, updated_at=now
             )

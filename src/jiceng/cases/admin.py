@@ -1,4 +1,4 @@
-"""Admin for the holiday table (years chinese-calendar does not cover)."""
+"""Admin for the holiday table, routing overrides and the (read-only) personal-data access log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from . import sla
-from .models import UnlocatedReport, WorkdayOverride
+
+from .models import RoutingRule, UnlocatedReport, WorkdayOverride
 
 
 @admin.register(WorkdayOverride)
@@ -21,6 +22,16 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
         if warning := sla.coverage_warning(timezone.localdate()):
             messages.warning(request, warning)
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Overrides of a category's default routing: category × area prefix × tier → unit."""
+
+    list_display = ("category", "area_prefix", "level", "unit")
+    list_filter = ("level", "category")
+    search_fields = ("area_prefix", "unit__name", "category__name")
+    list_select_related = ("category", "unit")
 
 
 @admin.register(UnlocatedReport)

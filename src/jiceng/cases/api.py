@@ -12,9 +12,13 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from pydantic import Field, create_model
 
@@ -26,7 +30,8 @@ from jiceng.throttle import check_rate, client_address
 from . import access, serialize, workflow
 from .actions import Idempotency, Upload, do_case_action, do_submit
 from .intake import PlaceClaim, do_report
-from .errors import InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound
+from .verify import AttachmentTampered, read_attachment_verified
 from .filters import CaseFilter, filter_cases, page_of
 from .models import Case, Category
 from .states import Action, Channel, Rating
@@ -125,7 +130,8 @@ def read_case(request: HttpRequest, number: str, reveal: bool = False):
 @router.get("/{number}/events", response={200: list[EventOut], **ERRORS}, summary="The case's audited history")
 def case_events(request: HttpRequest, number: str):
     case = get_visible_case(request, number)
-    return [serialize.event_out(e) for e in case.events.select_related("unit").order_by("seq")]
+    text = access.case_text(request.user, case)
+    return [serialize.event_out(e, text) for e in case.events.select_related("unit").order_by("seq")]
 
 
 @router.get("/{number}/allowed-actions", response={200: list[AllowedAction], **ERRORS}, summary="Actions the caller may take now")
@@ -151,7 +157,13 @@ def download_attachment(request: HttpRequest, number: str, attachment_id: int):
     path = settings.MEDIA_ROOT / att.storage_name if att else None
     if att is None or not path.exists():
         raise NotFound(_("No such attachment"))
-    return FileResponse(path.open("rb"), content_type=att.content_type, as_attachment=True, filename=att.name)
+    try:
+        data = read_attachment_verified(att)  # never serve bytes that are not the ones recorded
+    except AttachmentTampered:
+        raise Conflict(_("The stored file no longer matches the case's record; it is not served. Tell the administrator (jiceng verify).")) from None
+    response = HttpResponse(data, content_type=att.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, att.name)
+    return response
 
 
 @router.post("/{number}/attachments", response={200: CaseOut, **ERRORS}, summary="Attach files with a progress note",
@@ -266,9 +278,30 @@ def track_case(request: HttpRequest, number: str, code: str = Query("", descript
     return track_out(access.track_case(number, code))
 
 
-@public_router.post("/cases", response={200: TrackOut, 201: TrackOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-             summary="Report a matter without an account (rate limited per address)",
+def json_only(view):
+    """Refuse every body that is not ``application/json`` with 415, before it is parsed.
+
+    A browser may send ``text/plain``, form or multipart bodies cross-site
+    without a CORS preflight; a JSON content type it cannot send without one.
+    So a foreign page cannot make its visitors file reports.
+    """
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs):
+        if request.content_type != "application/json":
+            body = {"code": "unsupported_media_type", "message": _("Send the report as JSON (Content-Type: application/json)"),
+                    "field": "Content-Type"}
+            return JsonResponse(body, status=415, json_dumps_params={"ensure_ascii": False})
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@public_router.post("/cases", response={200: TrackOut, 201: TrackOut, 400: ErrorOut, 403: ErrorOut, 415: ErrorOut, 422: ErrorOut,
+                                         429: ErrorOut},
+             summary="Report a matter without an account (JSON only; rate limited per address)",
              description="Keep the returned `query_code`: with the case number it lets you follow the case.")
+@decorate_view(json_only)
 def public_submit(request: HttpRequest, payload: PublicCaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     check_rate(request, "public-submit", settings.PUBLIC_SUBMIT_RATE, _("Too many reports from your address; try again later"))
     refs = lookup_submission(payload)

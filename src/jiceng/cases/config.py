@@ -29,8 +29,11 @@ SLA_KEYS = {f"{phase}_{unit}" for phase in PHASES for unit in ("hours", "days")}
 URGENCIES = set(Urgency.values) - {Urgency.NORMAL}  # normal is the plain ``sla`` table
 CATEGORY_KEYS = {
     "code", "name", "parent", "description", "start_level", "allow_anonymous", "public", "sla", "sla_by_urgency", "sla_by_level",
-    "auto_escalate", "escalate_after_hours", "routing", "fields", "active",
+    "auto_escalate", "escalate_after_hours", "routing", "fields", "active", "synonyms", "phrasings",
 }
+# Words and sentences that describe a category the way callers speak; the routing
+# suggestion reads them (see docs/triage.md). Lists of non-empty strings.
+VOCABULARY_KEYS = ("synonyms", "phrasings")
 
 
 @dataclass
@@ -112,6 +115,10 @@ def _check_category(cat: dict, where: str, kinds: dict, seen: dict) -> None:
             raise ConfigError(_("%(where)s.routing.%(key)s: unknown unit kind “%(kind)s”") % {"where": where, "key": level, "kind": kind})
         if kinds[kind]["level"] != level:
             raise ConfigError(_("%(where)s.routing.%(key)s: “%(kind)s” is not a unit of that tier") % {"where": where, "key": level, "kind": kind})
+    for key in VOCABULARY_KEYS:
+        words = cat.get(key, [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ConfigError(_("%(where)s.%(key)s must be a list of non-empty texts") % {"where": where, "key": key})
     fields = cat.get("fields", [])
     if not isinstance(fields, list):
         raise ConfigError(_("%(where)s.fields must be a list") % {"where": where})
@@ -187,6 +194,7 @@ def apply_config(data: dict) -> LoadSummary:
             "escalate_after_hours": cat.get("escalate_after_hours", inherited.escalate_after_hours if inherited else None),
             "fields": cat.get("fields", []),
             "routing": cat.get("routing", {}),
+            "vocabulary": {key: [w.strip() for w in cat.get(key, [])] for key in VOCABULARY_KEYS},
             "sort_order": order,
             "active": cat.get("active", True),
         }
@@ -204,4 +212,7 @@ def load_config(path: Path | str | None = None) -> LoadSummary:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(_("%(path)s is not UTF-8 text (byte %(pos)s); save it as UTF-8 and try again")
+                          % {"path": path, "pos": exc.start + 1}) from None
     return apply_config(parse_config(text))

@@ -12,15 +12,29 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiceng.areas.codes import subtree_prefix
 from jiceng.areas.models import subtree_q
 
+from .errors import InvalidInput
 from .sla import overdue_q
 from .states import OPEN_STATES, State
 
+MIN_YEAR, MAX_YEAR = 1900, 2200
+ID_LIMIT = 2**63 - 1
+
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+
+
+def _whole_number(value: str, field: str) -> int | None:
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 19):
+        label = _("The responsible unit") if field == "unit" else _("The page position")
+        raise InvalidInput(_("%(label)s must be a whole number") % {"label": label}, field=field)
+    return int(value)
 
 
 @dataclass
@@ -39,13 +53,13 @@ class CaseFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> "CaseFilter":
-        """Build from a QueryDict or dict of strings (web query string), ignoring junk."""
+        """Build from a QueryDict or dict of strings (web query string); filter_cases refuses bogus values."""
         get = params.get
-        unit, before = get("unit", ""), get("before", "")
+        unit, before = str(get("unit", "") or "").strip(), str(get("before", "") or "").strip()
         return cls(
-            state=get("state", "") or "", category=get("category", "") or "", area=(get("area", "") or "").strip(),
-            q=(get("q", "") or "").strip(), unit=int(unit) if str(unit).isdigit() else None,
-            overdue=get("overdue", "") in ("1", "true", "on"), before=int(before) if str(before).isdigit() else None,
+            state=(get("state", "") or "").strip(), category=get("category", "") or "", area=(get("area", "") or "").strip(),
+            q=(get("q", "") or "").strip(), unit=_whole_number(unit, "unit"),
+            overdue=get("overdue", "") in ("1", "true", "on"), before=_whole_number(before, "before"),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -58,8 +72,41 @@ class CaseFilter:
         return out
 
 
+def check_filter(f: CaseFilter) -> None:
+    """Refuse values no case could match by mistake: a bogus state, a non-code area, absurd ids and dates.
+
+    A filter that silently ignored ``state=bogus`` would answer "everything"
+    to a caller who asked for something.
+    """
+    from jiceng.textcheck import has_control_character
+
+    if f.state and f.state != "open" and f.state not in State.values:
+        raise InvalidInput(_("Unknown state “%(value)s”: use one of %(states)s or open")
+                           % {"value": f.state[:40], "states": "、".join(f"{value}（{label}）" for value, label in State.choices)},
+                           field="state")
+    if f.area and not (f.area.isascii() and f.area.isdigit() and len(f.area) <= 12):
+        raise InvalidInput(_("The area must be an area code of at most 12 digits"), field="area")
+    for name in ("category", "q"):
+        value = getattr(f, name)
+        if has_control_character(value) or len(value) > 200:
+            label = _("The category") if name == "category" else _("The search words")
+            raise InvalidInput(_("%(label)s is not valid (too long or with control characters)") % {"label": label}, field=name)
+    for name in ("unit", "before"):
+        value = getattr(f, name)
+        if value is not None and not 0 <= value <= ID_LIMIT:
+            label = _("The responsible unit") if name == "unit" else _("The page position")
+            raise InvalidInput(_("%(label)s is out of range") % {"label": label}, field=name)
+    for name in ("created_after", "created_before"):
+        value = getattr(f, name)
+        if value is not None and not MIN_YEAR + 1 <= value.year <= MAX_YEAR - 1:
+            label = _("The start time") if name == "created_after" else _("The end time")
+            raise InvalidInput(_("%(label)s must lie between the years %(low)s and %(high)s")
+                               % {"label": label, "low": MIN_YEAR + 1, "high": MAX_YEAR - 1}, field=name)
+
+
 def filter_cases(qs: QuerySet, f: CaseFilter, now: datetime | None = None) -> QuerySet:
-    """Narrow a scoped case queryset by ``f`` (no ordering or slicing)."""
+    """Narrow a scoped case queryset by ``f`` (no ordering or slicing); InvalidInput for bogus values."""
+    check_filter(f)
     if f.state in State.values:
         qs = qs.filter(state=f.state)
     elif f.state == "open":

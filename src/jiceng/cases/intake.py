@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import User
-from jiceng.areas.geo import CRS_CHOICES, UnknownCRS, resolve_location
+from jiceng.areas.geo import CRS_CHOICES, UnknownCRS, check_crs, resolve_location
 from jiceng.areas.models import Area, AreaLevel, Grid
 
 from . import access
@@ -53,14 +53,17 @@ class Intake:
     pending: UnlocatedReport | None = None
 
 
-def _check_claim(claim: PlaceClaim) -> None:
-    if claim.crs not in CRS_CHOICES:
-        raise InvalidInput(_("The coordinate system must be one of: %(choices)s") % {"choices": ", ".join(CRS_CHOICES)}, field="crs")
+def _check_claim(claim: PlaceClaim) -> PlaceClaim:
+    try:
+        crs = check_crs(claim.crs or "wgs84")  # also the spellings clients use, e.g. GCJ-02
+    except UnknownCRS:
+        raise InvalidInput(_("The coordinate system must be one of: %(choices)s") % {"choices": ", ".join(CRS_CHOICES)}, field="crs") from None
     if (claim.lat is None) != (claim.lon is None):
         raise InvalidInput(_("A point needs both latitude and longitude"), field="lat" if claim.lat is None else "long")
     for name, value, bound in (("lat", claim.lat, 90), ("long", claim.lon, 180)):
         if value is not None and not (-bound <= value <= bound):  # also refuses NaN
             raise InvalidInput(_("%(field)s is out of range") % {"field": {"lat": _("The latitude"), "long": _("The longitude")}[name]}, field=name)
+    return PlaceClaim(claim.address_id, claim.lat, claim.lon, crs, claim.address_string)
 
 
 def county_for(user: User | None, jurisdiction: str = "") -> str:
@@ -101,7 +104,7 @@ def do_report(
     now: datetime | None = None,
 ) -> Intake:
     """Take in a report: file it where the claim places it, or queue it for a dispatcher."""
-    _check_claim(claim)
+    claim = _check_claim(claim)
     try:
         found = resolve_location(lat=claim.lat, lon=claim.lon, crs=claim.crs, address_string=claim.address_string,
                                  address_id=claim.address_id)

@@ -39,6 +39,8 @@ class Category(models.Model):
     escalate_after_hours = models.PositiveIntegerField(_("working hours overdue before automatic escalation"), null=True, blank=True)
     fields = models.JSONField(_("fields"), default=list, blank=True)
     routing = models.JSONField(_("default routing by tier"), default=dict, blank=True)
+    # {"synonyms": [...], "phrasings": [...]}: how callers name the matter; read by triage's routing suggestion
+    vocabulary = models.JSONField(_("synonyms and typical phrasings"), default=dict, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
     active = models.BooleanField(_("active"), default=True)
 
@@ -109,9 +111,10 @@ class CaseNumberSequence(models.Model):
 class Case(models.Model):
     """A matter raised by a resident, grid worker, hotline or sensor (工单).
 
-    The fields from ``state`` to ``resolved_level`` are a cache of what the
-    events say (see workflow.Snapshot); they change only through
-    ``actions.do_case_action``.
+    The fields from ``state`` to ``suspended_at``, and ``fields``, are a cache
+    of what the events say (see workflow.Snapshot); they change only through
+    ``actions.do_case_action``. The content columns (title to created_at) are
+    covered by the digest in the submit event (chain.CONTENT_COLUMNS).
     """
 
     number = models.CharField(_("case number"), max_length=24, unique=True)
@@ -212,6 +215,9 @@ class CaseEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # Version 2 of the chain: a short fingerprint per column (chain.EVENT_COLUMNS) so
+    # that ``jiceng verify`` names the column that was changed; empty for version-1 events.
+    marks = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["case_id", "seq"]

@@ -31,11 +31,12 @@ def case_summary(case: Case, now=None) -> dict:
 def case_detail(case: Case, user, *, reveal: bool) -> dict:
     """The full case for a viewer who may read it; personal data raw only when ``reveal``."""
     data = case_summary(case)
+    text = access.case_text(user, case)
     data.update({
-        "description": case.description, "grid": case.grid.code if case.grid_id else None, "fields": case.fields,
-        "anonymous": case.anonymous,
+        "title": text(case.title), "description": text(case.description), "grid": case.grid.code if case.grid_id else None,
+        "fields": text(case.fields), "anonymous": case.anonymous,
         "reporter": _reporter(case, user, reveal),
-        "plan": case.plan, "result": case.result, "rating": case.rating, "resolved_level": case.resolved_level,
+        "plan": text(case.plan), "result": text(case.result), "rating": case.rating, "resolved_level": case.resolved_level,
         "merged_into": case.merged_into, "supervise_count": case.supervise_count, "escalation_count": case.escalation_count,
         "version": case.version, "allowed_actions": access.allowed_action_names(user, case),
     })
@@ -48,9 +49,10 @@ def _reporter(case: Case, user, reveal: bool) -> dict:
     return person
 
 
-def event_out(event: CaseEvent) -> dict:
+def event_out(event: CaseEvent, text=lambda value: value) -> dict:
+    """One event of the history; ``text`` masks its free text for viewers without a need (access.case_text)."""
     return {
         "seq": event.seq, "action": event.action, "action_label": str(Action(event.action).label) if event.action in Action.values else event.action,
         "from_state": event.from_state, "to_state": event.to_state, "actor": event.actor_label, "unit": unit_ref(event.unit),
-        "at": event.at, "note": event.note, "payload": event.payload, "hash": event.hash,
+        "at": event.at, "note": text(event.note), "payload": text(event.payload), "hash": event.hash,
     }

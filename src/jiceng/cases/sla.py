@@ -84,6 +84,10 @@ def end_of_working_day() -> time:
 # --- the calendar ----------------------------------------------------------
 
 _warned_years: set[int] = set()
+MAX_WARNED_YEARS = 5  # an absurd date must not log (or mark) every year it crosses
+# Working time is counted over at most this span: an absurd deadline (year 1, 2100)
+# must not make every read walk its days; the count is clamped at the far end.
+MAX_COUNTED_SPAN = timedelta(days=3 * 366)
 _overrides: dict[int, tuple[float, dict[date, bool]]] = {}
 _overrides_lock = threading.Lock()
 
@@ -132,6 +136,18 @@ def forget_overrides() -> None:
         _overrides.clear()
 
 
+def _warn_once(year: int) -> None:
+    """Warn about a year the official calendar lacks: once per year and process, for a bounded number of years."""
+    if year in _warned_years:
+        return
+    _warned_years.add(year)
+    if len(_warned_years) > MAX_WARNED_YEARS:
+        if len(_warned_years) == MAX_WARNED_YEARS + 1:
+            log.warning("chinese-calendar lacks further years (e.g. %s); not warning about more in this process", year)
+        return
+    _warn_missing_year(year)
+
+
 def is_working_day(day: date) -> bool:
     """Official working day, with 调休 make-up days.
 
@@ -143,8 +159,7 @@ def is_working_day(day: date) -> bool:
     if official is not None:
         return official
     if day.year not in _warned_years:  # once per year and process, not per call
-        _warned_years.add(day.year)
-        _warn_missing_year(day.year)
+        _warn_once(day.year)
     table = _override_table(day.year)
     if day in table:
         return table[day]
@@ -158,6 +173,9 @@ def _warn_missing_year(year: int) -> None:
         from django.conf import settings
 
         marker = Path(settings.DATA_DIR) / f".calendar-warned-{year}"
+        if abs(year - date.today().year) > 2:
+            log.info(message, year)  # a far year comes from bad data, not the calendar: no marker file
+            return
         if marker.exists():
             log.info(message, year)
             return
@@ -178,6 +196,39 @@ def coverage_warning(today: date) -> str | None:
         "The official holiday calendar does not cover %(years)s. Enter that year's public holidays and make-up working days "
         "in the holiday table, otherwise only weekends are treated as days off."
     ) % {"years": "、".join(str(y) for y in missing)}
+
+
+# --- claimed times ----------------------------------------------------------
+
+def claimed_time_window() -> tuple[timedelta, timedelta]:
+    """How far before and after the server clock a client's claimed time may lie."""
+    return (timedelta(days=float(_setting("CLAIMED_TIME_MAX_AGE_DAYS", 7))),
+            timedelta(minutes=float(_setting("CLAIMED_TIME_MAX_AHEAD_MINUTES", 5))))
+
+
+def check_claimed_time(value: Any, now: datetime, *, field: str, label: str) -> datetime:
+    """A client's claimed time (e.g. when a sensor raised an alert), refused outside the sane window.
+
+    The claim is recorded as data; a case's own times always come from the
+    server clock. Returns the claimed time.
+    """
+    from django.utils.translation import gettext as _
+
+    from .errors import InvalidInput
+
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput(_("%(label)s must be a date and time with a time zone") % {"label": label}, field=field)
+    back, ahead = claimed_time_window()
+    if value < now - back:
+        raise InvalidInput(
+            _("%(label)s is more than %(days)s days in the past") % {"label": label, "days": f"{back.total_seconds() / 86400:g}"}, field=field
+        )
+    if value > now + ahead:
+        raise InvalidInput(
+            _("%(label)s is more than %(minutes)s minutes in the future") % {"label": label, "minutes": f"{ahead.total_seconds() / 60:g}"},
+            field=field,
+        )
+    return value
 
 
 # --- working-time arithmetic ----------------------------------------------
@@ -235,6 +286,12 @@ def working_seconds_between(a: datetime, b: datetime) -> int:
     """Working seconds from ``a`` to ``b``; negative when ``b`` is before ``a``."""
     if b < a:
         return -working_seconds_between(b, a)
+    if b - a > MAX_COUNTED_SPAN:  # keep the part nearer the present; the far end adds nothing a reader can use
+        now = datetime.now(SHANGHAI)
+        if abs(a - now) <= abs(b - now):
+            b = a + MAX_COUNTED_SPAN
+        else:
+            a = b - MAX_COUNTED_SPAN
     la, lb = _local(a), _local(b)
     total = timedelta()
     day = la.date()

@@ -62,6 +62,7 @@ class Action(models.TextChoices):
     MERGE = "merge", _("Merge into original")  # 合并
     REMIND = "remind", _("Due-soon reminder")  # 临期提醒 (system)
     FLAG_OVERDUE = "flag_overdue", _("Overdue")  # 超期 (system)
+    ALERT_REPEAT = "alert_repeat", _("Repeated alerts")  # 告警重复 (system: a sensor's series count)
 
 
 class Rating(models.TextChoices):

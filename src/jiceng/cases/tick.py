@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,6 +32,10 @@ from .models import Case, CaseEvent, Category, SlaMark
 from .states import Action, State, Urgency
 
 log = logging.getLogger(__name__)
+
+# Sent by `jiceng tick` after the deadline work with ``now``; receivers (other apps' periodic
+# work) return a line for the command's report or None. The case engine imports none of them.
+ticked = Signal()
 Kind = SlaMark.Kind
 # Suspended cases are left out: their clock stands still.
 SCANNED_STATES = [s for s in sla.TIMED_STATES if s != State.SUSPENDED]

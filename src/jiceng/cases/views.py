@@ -59,13 +59,24 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     except CaseError as exc:
         messages.error(request, exc.message)
         person = access.person_view(request.user, case)
-    events = case.events.select_related("actor", "unit").order_by("seq")
+    events = list(case.events.select_related("actor", "unit").order_by("seq"))
+    text = access.case_text(request.user, case)
+    if text.masked:
+        _show_text(case, events, text)
     return render(request, "cases/detail.html", {
         "case": case, "due": sla.due_status(case, timezone.now()), "events": events, "person": person, "can_reveal": person["can_reveal"],
         "forms": access.allowed_actions(request.user, case), "attachments": case.attachments.all(),
         "duplicates": access.visible_cases(request.user).filter(merged_into=case.number).only("number", "title"),
         "field_labels": {s["name"]: s["label"] for s in case.category.field_specs()},
     })
+
+
+def _show_text(case: Case, events: list, text: access.CaseText) -> None:
+    """Put the free text as this viewer may read it on the (unsaved) objects the page shows."""
+    for name in ("title", "description", "plan", "result", "rating_waiver", "fields"):
+        setattr(case, name, text(getattr(case, name)))
+    for e in events:
+        e.note = text(e.note)
 
 
 @login_required

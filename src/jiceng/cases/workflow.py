@@ -75,6 +75,10 @@ class Snapshot:
     merged_into: str = ""
     resolved_level: str = ""
     suspended_at: datetime | None = None
+    # The category fields: those submitted (carried in the submit event since
+    # chain version 2; None for older cases, whose replay cannot know them) and
+    # those the resolve step adds or changes.
+    fields: dict | None = None
 
     def replace(self, **changes: Any) -> "Snapshot":
         return dataclasses.replace(self, **changes)
@@ -289,6 +293,8 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
     action_label = Action(action).label  # lazy: translated only if an error is raised
     if action == Action.SUBMIT:
         raise TransitionNotAllowed(_("a case is submitted only once"))
+    if action == Action.ALERT_REPEAT:  # appended by the alert intake (cases.ledger), never planned
+        raise TransitionNotAllowed(_("alert counts are recorded by the system"))
     rule = RULES[action]
     if s.state not in rule.sources:
         raise TransitionNotAllowed(
@@ -408,7 +414,7 @@ def _dt(value: str | None) -> datetime | None:
 def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = "", actor_id: int | None = None) -> Snapshot:
     """Fold one event into a snapshot. The only place events change state."""
     if action == Action.SUBMIT:
-        return Snapshot(state=State.SUBMITTED, level=payload["level"], deadline=_dt(payload.get("deadline")))
+        return Snapshot(state=State.SUBMITTED, level=payload["level"], deadline=_dt(payload.get("deadline")), fields=payload.get("fields"))
     changes: dict[str, Any] = {"state": to_state}
     match action:
         case Action.ACCEPT:
@@ -439,6 +445,8 @@ def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = ""
             changes["owner_id"] = payload["owner_id"]
         case Action.RESOLVE:
             changes.update(result=payload["result"], resolved_level=s.level)
+            if payload.get("fields") and s.fields is not None:
+                changes["fields"] = {**s.fields, **payload["fields"]}
         case Action.RATE:
             changes["rating"] = payload["rating"]
             if payload.get("reopened"):

@@ -168,11 +168,12 @@ class _Timeline:
     def _record(self, action, from_state, to_state, actor_id, unit_id, note, payload) -> None:
         seq = len(self.events) + 1
         prev = self.events[-1]["hash"] if self.events else chain.GENESIS
-        content = chain.event_content(case_number=self.number, seq=seq, action=action, from_state=from_state, to_state=to_state,
-                                      actor_id=actor_id, at=self.at, unit_id=unit_id, note=note, payload=payload)
+        values = chain.event_values(case_number=self.number, action=action, from_state=from_state, to_state=to_state,
+                                    actor_id=actor_id, actor_label="", at=self.at, unit_id=unit_id, note=note, payload=payload)
+        digest, marks = chain.seal_event(prev, seq, values)
         self.events.append({"seq": seq, "action": action, "from_state": from_state, "to_state": to_state, "actor_id": actor_id,
                             "at": self.at, "unit_id": unit_id, "note": note, "payload": payload, "prev_hash": prev,
-                            "hash": chain.link_hash(prev, content)})
+                            "hash": digest, "marks": marks, "actor_label": ""})
 
     def step(self, after: timedelta, action: str, who: _Person, params: dict | Callable[[datetime, workflow.Snapshot], dict] | None = None) -> bool:
         """Do ``action`` ``after`` the previous event; False once past ``now``.

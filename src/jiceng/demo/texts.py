@@ -85,6 +85,59 @@ LEAF_OF: dict[str, str] = {
     "因病返贫风险": "fanpin-illness", "因灾返贫风险": "fanpin-disaster",
 }
 
+
+# How callers actually say it: colloquial variants per subcategory, used for about
+# half of the demo cases (chosen without touching the generator's random stream, so
+# every other generated value stays as it was). They keep demo-trained routing figures
+# from flattering: a model that only ever saw the templates above fails on real speech
+# (docs/triage.md). Written for the demo; the evaluation set in tests/triage/data is separate.
+SPOKEN: dict[str, list[str]] = {
+    "minsheng-road": ["{place}那段路烂了{d}天了，到处是坑，骑车的都摔过。", "{road}那边天一黑就看不见路，灯全不亮，谁来管管。",
+                      "我们{place}的路一下雨就成了泥塘，娃娃上学鞋子全湿。"],
+    "minsheng-utilities": ["{place}又没水了，都{d}天了，只能去挑井水吃。", "这几天三天两头断电，{place}好多户的电器都烧了。",
+                           "{place}水龙头放出来浑浊得很，烧开了都有沉淀。"],
+    "minsheng-environment": ["{place}那个垃圾堆好多天没人来收了，夏天热，臭得人头晕。", "{road}边上有家店天天半夜放音乐，吵得一条街睡不好。",
+                             "有个厂子往{place}的沟里放黑水，鱼都死了。"],
+    "minsheng-assistance": ["我家就我一个劳力，{name1}他瘫在床上，日子过不下去了，能不能帮着办个低保。",
+                            "{place}有个独居老人，没儿没女，冬天连棉被都没有。", "我们是残疾人家庭，补助一直没拿到，问了好几回了。"],
+    "minsheng-medical": ["住了{d}天院，报销下来还要自己掏一大半，这个合作医疗怎么算的。", "{place}卫生院就一个医生，看个感冒要排半天。",
+                         "老人的慢性病药每个月都要跑县里开，报销手续太烦。"],
+    "minsheng-education": ["孩子要读一年级了，学校说名额满了，让我们去隔壁镇读。", "{place}离学校{n}公里，小孩天天走山路，也没个车接。",
+                           "学校收的资料费太多了，一学期好几百。"],
+    "minsheng-employment": ["以前厂里交的养老保险断了，现在回来了想接着交，不晓得去哪办。", "我到年纪了，退休金办了{d}天还没批下来。",
+                            "失业了想领点补助，跑了两趟都说材料不对。"],
+    "jiufen-neighbour": ["{name1}家把水沟改了，一下雨水全往我家院坝里灌，说他还不听。", "楼上{name1}家天天半夜拖凳子跺脚，上去说了还骂人。",
+                         "隔壁把杂物全堆到我家门口，出门都要侧着身子。"],
+    "jiufen-family": ["{name1}老人几个儿女都不管，推来推去，老人饭都吃不上。", "我男人喝了酒就动手，这日子实在过不下去了。",
+                      "我爸留的老房子，几个兄弟为这个吵翻了天。"],
+    "jiufen-land": ["{name1}家砌墙砌到我家屋场上来了，占了好大一块。", "我们两个组为后山那片林子扯了好多年，前几天又差点打起来。",
+                    "我家的责任田被{name1}家挖了田坎，年年往我这边挪。"],
+    "jiufen-wages": ["在{place}工地做了{d}天，工头说没钱，{money}块工钱一直拖着。", "老板跑了，我们{n}个人的工资都没拿到，过年回不了家。",
+                     "帮{name1}家做了一个月的活，说好的钱到现在不认账。"],
+    "yinhuan-fire": ["楼道里堆满了电瓶车，还有人从窗户吊线下来充电，看着都怕。", "{place}那个出租屋住了好多人，电线乱拉，一点消防设施都没有。",
+                     "小区消防通道天天停满了车，消防车根本进不去。"],
+    "yinhuan-building": ["{place}那栋老房子墙都裂开了口子，下雨还漏，里面还住着老人。", "我家房子地基往下沉，门窗都关不拢了。",
+                         "那户人家在老楼顶上又加了一层，楼都有点歪了。"],
+    "yinhuan-geology": ["{place}后山这几天老往下掉土和石头，下面就是几户人家。", "下了几天雨，屋后的坡裂了条缝，越来越宽。",
+                        "路边的山坡垮了一块，把半边路都埋了。"],
+    "yinhuan-flood": ["河边那段堤坝在冒水，再下雨怕是要垮。", "{place}的山塘坝子有个洞一直漏水，下游几户人家心里发慌。",
+                      "村里的排水渠全堵了，一下暴雨就淹到屋里。"],
+    "yinhuan-production": ["{place}那个小厂子工人干活连个防护都没有，机器也没罩子。", "有人在民房里偷偷做鞭炮，万一炸了不得了。",
+                           "采石场天天放炮，石头都飞到路上来了。"],
+    "yinhuan-traffic": ["{road}那个弯道又翻车了，一个护栏都没有。", "学校门口的车开得飞快，娃娃过马路太危险，装个减速带吧。",
+                        "拉土的大车超载跑得飞快，村里的路都压烂了，吓人得很。"],
+    "gengdi-occupation": ["有人在{place}的田里倒砂石，好好的水田没法种了。", "{name1}在自家责任田里打地基准备起房子。",
+                          "晚上有挖机在田里挖土拉走卖，挖了好几个大坑。"],
+    "gengdi-abandoned": ["{place}有好几块田荒了两年了，草比人还高。", "年轻人都出去了，田都没人种，可惜得很。"],
+    "qiye-approval": ["我们厂扩建的手续跑了{d}天还没批下来，每次都说差材料。", "办个证要跑好几个窗口，来回折腾了一个多月。"],
+    "qiye-finance": ["厂里订单多了，资金转不过来，银行要抵押我们拿不出来。", "说好的贷款贴息到现在还没兑现。"],
+    "qiye-labour": ["厂里缺{n}个普工，招了一个月都没招到人。", "我们急需会电焊的师傅，哪里能帮着找找。"],
+    "fanpin-illness": ["{name1}查出来是重病，治病花光了家里的钱，还欠了一屁股债。", "家里顶梁柱病倒了，孩子还在读书，日子一下就难了。"],
+    "fanpin-disaster": ["大水把{name1}家的房子冲垮了半边，猪也冲走了。", "一场冰雹把地里的庄稼全打没了，今年没收成。"],
+    "xuncha": ["村里的账从来不贴出来，钱花哪去了谁也不知道。", "村干部把好处都给了自家亲戚，老百姓意见很大。"],
+}
+
+
 RESULTS = {
     "minsheng": ["已安排人员上门处理，问题已解决，群众表示认可。", "经协调相关部门，已于近日完成维修，并回访确认。"],
     "xinfang": ["经调查核实，已依政策答复信访人并落实相关事项。", "领导包案督办，相关款项已全部发放到位。"],
@@ -118,4 +171,10 @@ def render(top: str, rng: random.Random, place: str, extra: dict | None = None, 
         "alert": "异常", "device": "监测点", "time": "",
     }
     values.update(extra or {})
-    return title.format(**values), body.format(**values)
+    title, body = title.format(**values), body.format(**values)
+    variants = SPOKEN.get(leaf or "", [])
+    # A separate generator seeded by the case's own text: the main stream is not consumed.
+    local = random.Random(f"{title}|{body}")
+    if variants and local.random() < 0.5:
+        body = local.choice(variants).format(**values)
+    return title, body

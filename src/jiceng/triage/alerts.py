@@ -19,19 +19,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
-
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiceng.accounts.capabilities import Capability, require
 from jiceng.accounts.models import User
 from jiceng.areas.models import Area, AreaLevel
-from jiceng.cases import access
+from jiceng.cases import access, sla
 from jiceng.cases.actions import check_category, do_submit
+from jiceng.cases.chain import canonical_time
 from jiceng.cases.errors import Conflict, InvalidInput, NotPermitted
+from jiceng.cases.ledger import append_record
 from jiceng.cases.models import Case, Category
-from jiceng.cases.states import COLLECTING_STATES, Channel
+from jiceng.cases.states import COLLECTING_STATES, Action, Channel
 
 from .config import section
 from .models import AlertCase, AlertReceipt, AlertStream, Device, DeviceKind, QueuedAlert
@@ -102,8 +104,10 @@ def do_submit_alert(
     check_category(category)
     device_id = _clean_key(device_id, "device_id", _("The device"))
     alert_type = _clean_key(alert_type, "alert_type", _("The alert type"))
-    if at is None or at.tzinfo is None:
-        raise InvalidInput(_("%(label)s must be a date and time") % {"label": _("The alert time")}, field="at")
+    # The device's claimed time is data (the series' first/last alert); the case's own
+    # times come from the server clock, and a claim outside the sane window is refused.
+    now = timezone.now()
+    at = sla.check_claimed_time(at, now, field="at", label=_("The alert time"))
     area_code = str(area_code or "").strip()
     device = Device.objects.filter(device_id=device_id, active=True).select_related("area").first()
     if device is None:
@@ -125,7 +129,7 @@ def do_submit_alert(
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _take(user, category, area, device_id, alert_type, title, description, at, merged_fields, window, receipt_key)
+                return _take(user, category, area, device_id, alert_type, title, description, at, merged_fields, window, receipt_key, now)
         except IntegrityError:
             # Another alert of the same device and type created the series (or the
             # same delivery its receipt) at the same moment: try again, now joining it.
@@ -134,38 +138,85 @@ def do_submit_alert(
     raise AssertionError("unreachable")
 
 
-def _take(user, category, area, device_id, alert_type, title, description, at, fields, window, receipt_key) -> AlertOutcome:
+def _take(user, category, area, device_id, alert_type, title, description, at, fields, window, receipt_key, now) -> AlertOutcome:
     if receipt_key:
         receipt = AlertReceipt.objects.filter(key=receipt_key).select_related("series__case").first()
         if receipt is not None:
-            return AlertOutcome(receipt.series.case, False, receipt.series.count)
+            return AlertOutcome(receipt.series.case, False, receipt.series.live_count)
     stream = AlertStream.objects.select_for_update().filter(device_id=device_id, alert_type=alert_type).first()
     series = None
     if stream is not None:
         series = AlertCase.objects.select_for_update().select_related("case").get(pk=stream.series_id)
-        joinable = series.case.state in _COLLECTING and abs(at - series.last_seen) <= window
+        joinable = series.case.state in _COLLECTING and abs(at - series.live_last_seen) <= window
         if not joinable:
             series = None
     if series is not None:
-        series.count += 1
-        series.first_seen = min(series.first_seen, at)
-        series.last_seen = max(series.last_seen, at)
-        AlertCase.objects.filter(pk=series.pk).update(count=series.count, first_seen=series.first_seen, last_seen=series.last_seen)
+        # Counted now; recorded in the case's chain at most once per ALERT_RECORD_SECONDS
+        # (an alert storm adds one event a minute, not one per alert).
+        series.pending += 1
+        series.pending_first_seen = min(series.pending_first_seen or at, at)
+        series.pending_last_seen = max(series.pending_last_seen or at, at)
+        if series.recorded_at is None or now - series.recorded_at >= record_interval():
+            _record(series, now, user)
+            series.case.refresh_from_db()  # its head moved
+        else:
+            AlertCase.objects.filter(pk=series.pk).update(
+                pending=series.pending, pending_first_seen=series.pending_first_seen, pending_last_seen=series.pending_last_seen
+            )
         created = False
     else:
         case, _created = do_submit(
             user=user, category=category, area=area, title=title, description=description, channel=Channel.SENSOR,
-            fields=fields, source_ref=device_id, now=at,
+            fields=fields, source_ref=device_id, now=now,  # the server's clock, never the device's claim
         )
-        series = AlertCase.objects.create(case=case, device_id=device_id, alert_type=alert_type, count=1, first_seen=at, last_seen=at)
+        series = AlertCase.objects.create(case=case, device_id=device_id, alert_type=alert_type, count=0, first_seen=at, last_seen=at,
+                                          pending=1, pending_first_seen=at, pending_last_seen=at)
+        _record(series, now, user)  # the first alert's claimed time goes into the chain with the case
+        case.refresh_from_db()
         if stream is None:
             AlertStream.objects.create(device_id=device_id, alert_type=alert_type, series=series)  # may collide: retried by the caller
         else:
             AlertStream.objects.filter(pk=stream.pk).update(series=series)
         created = True
     if receipt_key:
-        AlertReceipt.objects.create(key=receipt_key, series=series, received_at=at)
-    return AlertOutcome(series.case, created, series.count)
+        AlertReceipt.objects.create(key=receipt_key, series=series, received_at=now)
+    return AlertOutcome(series.case, created, series.live_count)
+
+
+def record_interval() -> timedelta:
+    return timedelta(seconds=float(getattr(settings, "ALERT_RECORD_SECONDS", 60)))
+
+
+def _record(series: AlertCase, now: datetime, user: User | None = None) -> None:
+    """Fold the pending alerts into the series and record it as an ``alert_repeat`` event on the case."""
+    series.count += series.pending
+    if series.count == series.pending:  # the first record: the claimed times so far are all there is
+        series.first_seen, series.last_seen = series.pending_first_seen, series.pending_last_seen
+    else:
+        series.first_seen = min(series.first_seen, series.pending_first_seen or series.first_seen)
+        series.last_seen = max(series.last_seen, series.pending_last_seen or series.last_seen)
+    series.pending, series.pending_first_seen, series.pending_last_seen, series.recorded_at = 0, None, None, now
+    payload = {"device_id": series.device_id, "alert_type": series.alert_type, "count": series.count,
+               "first_seen": canonical_time(series.first_seen), "last_seen": canonical_time(series.last_seen)}
+    append_record(series.case_id, Action.ALERT_REPEAT, payload, now, user=user)
+    AlertCase.objects.filter(pk=series.pk).update(
+        count=series.count, first_seen=series.first_seen, last_seen=series.last_seen, pending=0, pending_first_seen=None,
+        pending_last_seen=None, recorded_at=now,
+    )
+
+
+def flush_pending_alerts(now: datetime | None = None) -> int:
+    """Record every series whose pending alerts have waited at least the interval (tick runs this). Returns how many."""
+    now = now or timezone.now()
+    done = 0
+    due = AlertCase.objects.filter(pending__gt=0, recorded_at__lte=now - record_interval()).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            series = AlertCase.objects.select_for_update().filter(pk=pk, pending__gt=0).first()
+            if series is not None:
+                _record(series, now)
+                done += 1
+    return done
 
 
 def _queue(user, category, area_code, device_id, alert_type, title, description, at, fields, idempotency_key) -> AlertOutcome:

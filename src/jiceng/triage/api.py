@@ -141,7 +141,7 @@ class SuggestionOut(Schema):
     category_name: str
     unit: str | None
     confidence: float
-    source: str = Field(description="model (trained by jiceng train-router) or keywords")
+    source: str = Field(description="coldstart (category descriptions and a language model) or blend (with the model trained by jiceng train-router)")
 
 
 @router.get("/triage/suggest", response={200: list[SuggestionOut], **ERRORS}, summary="Top three category and unit suggestions for a text")

@@ -25,6 +25,9 @@ class CaseKey(models.Model):
     id_hash = models.CharField(max_length=32, blank=True)
     address_key = models.CharField(max_length=200, blank=True)
     tokens = models.TextField(blank=True, help_text="space-separated distinct jieba tokens of title and description")
+    # The sentence embedding of title + description (512 float16): filled when a case is
+    # submitted, or at its first repeat lookup for cases bulk-inserted without it.
+    embedding = models.BinaryField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -67,9 +70,26 @@ class AlertCase(models.Model):
     count = models.PositiveIntegerField(_("alerts"), default=1)
     first_seen = models.DateTimeField(_("first alert"))
     last_seen = models.DateTimeField(_("last alert"))
+    # count, first_seen and last_seen are what the case's last ``alert_repeat`` event
+    # recorded (verified). Alerts since then wait here, recorded by the next alert
+    # after ALERT_RECORD_SECONDS or by ``tick``: bookkeeping, not shown as the record.
+    pending = models.PositiveIntegerField(default=0)
+    pending_first_seen = models.DateTimeField(null=True, blank=True)
+    pending_last_seen = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True, help_text="server time of the last alert_repeat event")
 
     class Meta:
         indexes = [models.Index(fields=["device_id", "alert_type", "last_seen"], name="triage_alert_device")]
+
+    @property
+    def live_count(self) -> int:
+        """Alerts received so far, recorded or not yet."""
+        return self.count + self.pending
+
+    @property
+    def live_last_seen(self):
+        """The latest claimed alert time, recorded or not yet (for the debounce window)."""
+        return max(self.last_seen, self.pending_last_seen or self.last_seen)
 
 
 class AlertStream(models.Model):

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +32,9 @@ from jiceng.cases.errors import CaseError, Conflict, InvalidInput, NotPermitted
 from jiceng.cases.models import Case
 from jiceng.cases.states import OPEN_STATES, Action, State
 
+from . import semantic
 from .config import section
-from .keys import digest, key_for, normalise_phone
+from .keys import digest, embeddings_for, key_for, normalise_phone
 from .models import CaseKey, CaseLink, LinkKind
 from .text import cosine
 
@@ -43,6 +46,7 @@ REASON_LABELS = {
     "same_grid": gettext_lazy("same grid"),
     "same_category": gettext_lazy("same category"),
     "text": gettext_lazy("similar text"),
+    "meaning": gettext_lazy("similar meaning"),
 }
 
 
@@ -86,6 +90,8 @@ class Candidate:
     score: float
     reasons: list[Reason] = field(default_factory=list)
 
+    likely: bool = False  # score at or above ``likely_score``: probably the same matter
+
     @property
     def percent(self) -> int:
         return round(self.score * 100)
@@ -101,15 +107,23 @@ class Keys:
     grid_id: int | None
     category_id: int | None
     tokens: frozenset[str]
+    meaning: np.ndarray | None = None  # sentence embedding (unit vector), see semantic.py
 
 
 def _keys_of_draft(d: Draft) -> Keys:
     k = key_for(Case(pk=d.case_id, area_id=d.area_id, created_at=d.created_at, category_id=d.category_id, reporter_phone=d.reporter_phone,
-                     reporter_id_number=d.reporter_id_number, address=d.address, title=d.title, description=d.description))
-    return Keys(k.phone_hash, k.id_hash, k.address_key, d.grid_id, d.category_id, frozenset(k.tokens.split()))
+                     reporter_id_number=d.reporter_id_number, address=d.address, title=d.title, description=d.description), with_embedding=True)
+    return Keys(k.phone_hash, k.id_hash, k.address_key, d.grid_id, d.category_id, frozenset(k.tokens.split()), semantic.from_bytes(k.embedding))
 
 
-def score_pair(a: Keys, b: Keys, weights: dict[str, float]) -> tuple[float, list[Reason]]:
+def meaning_signal(a: np.ndarray | None, b: np.ndarray | None, low: float, high: float) -> float:
+    """Cosine similarity of two sentence embeddings mapped to [0, 1]: 0 at ``low`` or below, 1 at ``high`` or above."""
+    if a is None or b is None or high <= low:
+        return 0.0
+    return float(min(1.0, max(0.0, (float(a @ b) - low) / (high - low))))
+
+
+def score_pair(a: Keys, b: Keys, weights: dict[str, float], meaning_range: tuple[float, float] = (0.4, 0.7)) -> tuple[float, list[Reason]]:
     """Combine the signals between two cases into one score in [0, 1].
 
     Each signal s ∈ [0, 1] with weight w ∈ [0, 1] contributes ``1 - w·s`` to a
@@ -131,6 +145,9 @@ def score_pair(a: Keys, b: Keys, weights: dict[str, float]) -> tuple[float, list
     sim = cosine(a.tokens, b.tokens)
     if sim > 0:
         reasons.append(Reason("text", round(sim, 3)))
+    meaning = meaning_signal(a.meaning, b.meaning, *meaning_range)
+    if meaning > 0:
+        reasons.append(Reason("meaning", round(meaning, 3)))
     keep = 1.0
     person_counted = False
     for r in reasons:
@@ -205,15 +222,38 @@ def find_repeat_candidates(
     if missing:  # cases from before the index existed: compute their keys on the fly
         for c in Case.objects.filter(pk__in=missing):
             stored[c.pk] = key_for(c)
+    _fill_embeddings([stored[pk] for pk in cases], int(cfg.get("embed_per_lookup", 32)))
+    meaning_range = (float(cfg.get("meaning_low", 0.4)), float(cfg.get("meaning_high", 0.7)))
+    likely = float(cfg.get("likely_score", 0.5))
     out: list[Candidate] = []
     for pk, case in cases.items():
         k = stored[pk]
-        other = Keys(k.phone_hash, k.id_hash, k.address_key, case.grid_id, case.category_id, frozenset(k.tokens.split()))
-        score, reasons = score_pair(keys, other, weights)
+        other = Keys(k.phone_hash, k.id_hash, k.address_key, case.grid_id, case.category_id, frozenset(k.tokens.split()),
+                     semantic.from_bytes(k.embedding))
+        score, reasons = score_pair(keys, other, weights, meaning_range)
         if score >= min_score:
-            out.append(Candidate(case, round(score, 4), reasons))
+            out.append(Candidate(case, round(score, 4), reasons, likely=score >= likely))
     out.sort(key=lambda c: (-c.score, -c.case.pk))
     return out[:limit]
+
+
+def _fill_embeddings(keys: list[CaseKey], cap: int) -> None:
+    """Compute (and store, for next time) the embeddings of candidates indexed without one (bulk imports).
+
+    At most ``cap`` per lookup, newest first, so a lookup in a village full of
+    bulk-imported cases stays fast; the rest are compared by their tokens until a
+    later lookup (or ``jiceng triage-index --embeddings``) fills them in.
+    """
+    todo = sorted((k for k in keys if not k.embedding), key=lambda k: -k.case_id)[:cap]
+    if not todo:
+        return
+    rows = Case.objects.filter(pk__in=[k.case_id for k in todo]).only("title", "description").in_bulk()
+    with_case = [k for k in todo if k.case_id in rows]
+    for k, blob in zip(with_case, embeddings_for([rows[k.case_id] for k in with_case]), strict=True):
+        k.embedding = blob
+    saved = [k for k in with_case if k._state.adding is False]
+    if saved:
+        CaseKey.objects.bulk_update(saved, ["embedding"], batch_size=500)
 
 
 # --- linking ---------------------------------------------------------------

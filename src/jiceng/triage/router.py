@@ -5,8 +5,9 @@ the category from the platform's own history of correctly dispatched cases:
 cases that reached resolved/rated/closed and were never returned by a unit
 (no ``return`` event). The unit follows from the category and the location
 through the configured routing (``cases.routing.suggest_unit``), so routing
-rules live in one place. With too little history, configurable keyword rules
-(``[router.keywords]`` in the triage configuration) are used instead.
+rules live in one place. The cold start (coldstart.py: the categories' synonyms
+and phrasings, a lexicon and sentence embeddings) works from the first day; the
+trained model is blended in with a weight that grows with the history.
 
 The trained model is stored in the database (RouterModel) as an npz archive
 of plain arrays (vocabulary, idf, coefficients); it is read without pickle.
@@ -29,6 +30,7 @@ from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.routing import suggest_unit
 from jiceng.cases.states import Action, State
 
+from . import coldstart
 from .config import section
 from .models import RouterModel
 from .text import tokens
@@ -41,7 +43,7 @@ class Suggestion:
     category: Category
     unit: Unit | None
     confidence: float  # in [0, 1]
-    source: str  # "model" or "keywords"
+    source: str  # "coldstart" (no history yet) or "blend" (cold start and the model trained on history)
 
     @property
     def percent(self) -> int:
@@ -254,7 +256,7 @@ def current_model() -> tuple[RouterModel, LinearModel] | None:
 
 
 def keyword_scores(text: str) -> dict[str, float]:
-    """Keyword hits per category code, from ``[router.keywords]``."""
+    """Keyword hits per category code, from ``[router.keywords]`` (kept for callers; the cold start reads them too)."""
     rules: dict[str, list[str]] = section("router").get("keywords", {}) or {}
     scores: dict[str, float] = {}
     for code, words in rules.items():
@@ -265,7 +267,9 @@ def keyword_scores(text: str) -> dict[str, float]:
 
 
 def _categories(codes: list[str]) -> dict[str, Category]:
-    return {c.code: c for c in Category.objects.filter(code__in=codes, active=True).select_related("parent")}
+    """Active leaf categories by code (cases are filed under leaf categories only), in one query."""
+    qs = Category.objects.filter(code__in=codes, active=True, children__isnull=True).select_related("parent")
+    return {c.code: c for c in qs}
 
 
 def _unit(cat: Category, area_code: str) -> Unit | None:
@@ -274,36 +278,81 @@ def _unit(cat: Category, area_code: str) -> Unit | None:
     return suggest_unit(cat, area_code, cat.start_level)
 
 
-def suggest(text: str, area_code: str = "", k: int = 3) -> list[Suggestion]:
-    """Top ``k`` (category, unit, confidence, source) for a case's text and village code.
+@dataclass(frozen=True)
+class Assessment:
+    """What the routing suggestion says about one complaint.
 
-    The trained model when one exists, else the keyword rules; empty when
-    neither has anything to say. The unit is the one configured routing gives
-    for the category in that village at the category's starting tier.
+    ``suggestions`` are the top categories, best first, even when ``undecided``
+    (无法判断: nothing fits well enough, so none should be taken on trust);
+    ``second`` is another matter named in the same complaint, if any.
     """
-    text = (text or "").strip()
+
+    suggestions: list[Suggestion]
+    undecided: bool
+    second: Suggestion | None = None
+    history_weight: float = 0.0  # the share of the trained model in the blend
+
+    @property
+    def multi(self) -> bool:
+        return self.second is not None
+
+    @property
+    def second_listed(self) -> bool:
+        """The second matter's category is already among the suggestions (marked there, not repeated)."""
+        return self.second is not None and any(s.category.pk == self.second.category.pk for s in self.suggestions)
+
+
+def history_weight(n_cases: int) -> float:
+    """The trained model's share of the blend: n / (n + history_half), so it grows with the county's history."""
+    half = coldstart.params()["history_half"]
+    return n_cases / (n_cases + half) if n_cases > 0 else 0.0
+
+
+def assess(text: str, area_code: str = "", k: int = 3) -> Assessment:
+    """Top ``k`` (category, unit, confidence, source), 无法判断, and a second matter, for a complaint.
+
+    The cold start (category synonyms and phrasings, lexicon, sentence
+    embeddings; see coldstart) always scores the text; when a model trained on
+    the county's dispatched cases exists, its probabilities are blended in with
+    weight ``history_weight(n)`` for n cases of history. The unit is the one the
+    configured routing gives for the category in that village at its starting tier.
+    """
+    text = (text or "").strip()[:4000]
     if not text:
-        return []
+        return Assessment([], True)
+    cold = coldstart.assess(text)
+    proba = {code: float(p) for code, p in zip(cold.codes, cold.proba, strict=True)}
+    none = cold.none
+    w, source = 0.0, "coldstart"
     loaded = current_model()
-    ranked: list[tuple[str, float, str]] = []
     if loaded is not None:
-        _row, model = loaded
-        proba = model.predict_proba([features(text, area_code)])[0]
-        order = np.argsort(-proba)
-        ranked = [(model.classes[i], float(proba[i]), "model") for i in order[: k * 2]]
-    else:
-        scores = keyword_scores(text)
-        total = sum(scores.values())
-        ranked = [(code, s / total, "keywords") for code, s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))]
-    cats = _categories([c for c, _p, _s in ranked])
-    out = []
-    for code, p, source in ranked:
+        row, model = loaded
+        w = history_weight(int((row.meta or {}).get("n_total", 0)))
+        learned = model.predict_proba([features(text, area_code)])[0]
+        proba = {code: (1 - w) * p for code, p in proba.items()}
+        for code, p in zip(model.classes, learned, strict=True):
+            proba[code] = proba.get(code, 0.0) + w * float(p)
+        none = (1 - w) * none
+        source = "blend"
+    ranked = sorted(proba.items(), key=lambda kv: (-kv[1], kv[0]))
+    undecided = none >= (ranked[0][1] if ranked else 0.0)
+    cats = _categories([c for c, _p in ranked[: k * 3]] + ([cold.second_issue] if cold.second_issue else []))
+    out: list[Suggestion] = []
+    for code, p in ranked[: k * 3]:
         cat = cats.get(code)
         if cat is None:
-            continue
-        if cat.children.exists():  # cases are filed under leaf categories only
             continue
         out.append(Suggestion(cat, _unit(cat, area_code), round(p, 4), source))
         if len(out) == k:
             break
-    return out
+    second = None
+    if cold.second_issue and out and cold.second_issue != out[0].category.code and cold.second_issue in cats:
+        cat = cats[cold.second_issue]
+        second = Suggestion(cat, _unit(cat, area_code), round(proba.get(cat.code, 0.0), 4), source)
+    return Assessment(out, undecided, second, round(w, 4))
+
+
+def suggest(text: str, area_code: str = "", k: int = 3) -> list[Suggestion]:
+    """Top ``k`` suggestions, or none when the answer is 无法判断 (see ``assess`` for the whole picture)."""
+    result = assess(text, area_code, k)
+    return [] if result.undecided else result.suggestions

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from jiceng.cases.models import Case
+from jiceng.cases.models import Case, Category
+from jiceng.cases.tick import ticked
 
 
 @receiver(post_save, sender=Case, dispatch_uid="triage-index-new-case")
@@ -13,4 +14,21 @@ def index_new_case(sender, instance: Case, created: bool, raw: bool = False, **k
     if created and not raw:
         from .keys import index_cases
 
-        index_cases([instance])
+        index_cases([instance], with_embedding=True)  # a few milliseconds: the sentence embedding for repeat detection
+
+
+@receiver([post_save, post_delete], sender=Category, dispatch_uid="triage-forget-categories")
+def forget_categories(sender, **kwargs) -> None:
+    """The routing suggestion's cached category vocabulary is read again after a change."""
+    from .coldstart import forget_categories
+
+    forget_categories()
+
+
+@receiver(ticked)
+def record_pending_alerts(sender, now, **kwargs) -> str | None:
+    """Each tick: series with alerts not yet in their case's chain for a whole interval get their alert_repeat event."""
+    from .alerts import flush_pending_alerts
+
+    done = flush_pending_alerts(now)
+    return f"告警计数入链 {done} 个序列" if done else None

@@ -42,7 +42,7 @@ def case_panel(request: HttpRequest, number: str) -> HttpResponse:
         linked = {link.original_id for link in ctx["links"]["originals"]}
         ctx["candidates"] = [c for c in find_repeat_candidates(case, user=request.user) if c.case.pk not in linked]
     if allowed & {Action.ACCEPT, Action.DISPATCH}:  # still to be routed
-        ctx["suggestions"] = router.suggest(f"{case.title}\n{case.description}", case.area_id)
+        ctx["assessment"] = router.assess(f"{case.title}\n{case.description}", case.area_id)
     return render(request, "triage/_case_panel.html", ctx)
 
 
@@ -68,7 +68,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """htmx partial on the new-case form: the top three categories and units for the text typed so far."""
     text = f"{request.GET.get('title', '')}\n{request.GET.get('description', '')}".strip()
     area = request.GET.get("area", "")
-    return render(request, "triage/_suggestions.html", {"suggestions": router.suggest(text, area) if len(text) >= 4 else [], "on_form": True})
+    return render(request, "triage/_suggestions.html", {"assessment": router.assess(text, area) if len(text) >= 4 else None, "on_form": True})
 
 
 @login_required

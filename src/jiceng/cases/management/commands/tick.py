@@ -32,3 +32,25 @@ class Command(BaseCommand):
         )
         for p in s.problems[:20]:
             self.stdout.write(f"  {p}")
+        self._record_pending_alerts(now)
+        self._anchor_when_due(now)
+
+    def _record_pending_alerts(self, now):
+        """Other apps' periodic work (e.g. triage records pending alert counts in the chain), through the tick signal."""
+        from jiceng.cases.tick import ticked
+
+        for _receiver, line in ticked.send(sender=self.__class__, now=now):
+            if line:
+                self.stdout.write(str(line))
+
+    def _anchor_when_due(self, now):
+        """The daily signed anchor of all chain heads (docs/security-record.md); never stops the deadline work."""
+        from jiceng.cases import anchor
+
+        try:
+            made = anchor.anchor_if_due(now)
+        except (anchor.AnchorError, OSError) as exc:
+            self.stderr.write(self.style.ERROR(f"锚定失败：{exc}"))
+            return
+        if made is not None:
+            self.stdout.write(f"锚定#{made.seq}：{made.cases} 件工单，默克尔根 {made.root}")
