@@ -79,10 +79,12 @@ def test_raising_one_bill_never_lowers_the_years_payments_or_self_pay(policy, bi
     before = calculate_year(policy, bills, explain=False)
     after = calculate_year(policy, raised, explain=False)
     assert sum(r.reimbursed for r in before) <= sum(r.reimbursed for r in after)
-    # Self-pay is monotone up to rounding: each of the three tiers rounds to the cent
-    # on its own, so one extra cent of cost can raise the payments by up to 0.03 yuan
-    # in total (hypothesis found +0.01 of cost giving -0.01 of self-pay).
-    assert sum(r.self_pay for r in before) <= sum(r.self_pay for r in after) + Decimal("0.03")
+    # Self-pay is monotone up to rounding: each of the four paying tiers (basic,
+    # critical, assistance, special aid) rounds to the cent on its own, so a rise in
+    # cost can raise the payments by up to 0.04 yuan more than the rise itself
+    # (hypothesis found +0.01 of cost giving -0.01 of self-pay, and with a special
+    # group a self-pay 0.04 lower: 699.65 before, 699.61 after).
+    assert sum(r.self_pay for r in before) <= sum(r.self_pay for r in after) + Decimal("0.04")
 
 
 @fast(30)
