@@ -166,34 +166,43 @@ class Idempotency:
     strict: bool = True
 
 
-def _stored_key(idem: Idempotency) -> str:
+def stored_key(idem: Idempotency) -> str:
+    """What is stored for a key: SHA-256 of (caller, key), so callers never share keys and any length fits."""
     return hashlib.sha256(f"{idem.caller}\x1f{idem.key}".encode()).hexdigest()
 
 
-def _check_idempotency_key(key: str) -> str:
-    key = key.strip()
+def checked_idempotency(idem: Idempotency | None) -> Idempotency | None:
+    """The key as sent, refused when too long or holding control characters (never cut)."""
+    if idem is None:
+        return None
+    key = (idem.key or "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX:
         raise InvalidInput(_("The idempotency key is too long (at most %(n)s characters)") % {"n": IDEMPOTENCY_KEY_MAX}, field="idempotency_key")
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in key):
         raise InvalidInput(_("The idempotency key contains control characters"), field="idempotency_key")
-    return key
+    return Idempotency(key, idem.caller, idem.window, idem.strict)
 
 
-def _earlier_submission(idem: Idempotency | None, fingerprint: str, caller_user: User | None, now: datetime) -> Case | None:
-    """The case a retried submission already created, if any; IdempotencyConflict if the key was used for other content."""
+def find_retry(model, idem: Idempotency | None, fingerprint: str, user: User | None, now: datetime, *, by: str, at: str):
+    """The row (a case, or a report waiting for a place) that a retried submission already made, if any.
+
+    With a key: the row stored under it, or IdempotencyConflict when the key
+    came with other content. Without one but with a window: the same content
+    from the same ``by`` user within the window (``at`` is the row's time).
+    """
     if idem is None:
         return None
     if idem.key:
-        existing = Case.objects.filter(idempotency_key=_stored_key(idem)).first()
-        if idem.strict and existing is not None and existing.content_fingerprint and existing.content_fingerprint != fingerprint:
-            raise IdempotencyConflict(
-                _("The idempotency key “%(key)s” was already used for a different report (case %(number)s); use a new key for a new report")
-                % {"key": idem.key[:40], "number": existing.number},
-                field="idempotency_key",
-            )
-        return existing
-    if idem.window and caller_user is not None:
-        return Case.objects.filter(created_by=caller_user, content_fingerprint=fingerprint, created_at__gte=now - idem.window).order_by("pk").first()
+        earlier = model.objects.filter(idempotency_key=stored_key(idem)).first()
+        if idem.strict and earlier is not None and earlier.content_fingerprint and earlier.content_fingerprint != fingerprint:
+            if number := getattr(earlier, "number", ""):
+                message = _("The idempotency key “%(key)s” was already used for a different report (case %(number)s); use a new key for a new report")
+            else:
+                message = _("The idempotency key “%(key)s” was already used for a different report; use a new key for a new report")
+            raise IdempotencyConflict(message % {"key": idem.key[:40], "number": number}, field="idempotency_key")
+        return earlier
+    if idem.window and user is not None:
+        return model.objects.filter(**{by: user, "content_fingerprint": fingerprint, f"{at}__gte": now - idem.window}).order_by("pk").first()
     return None
 
 
@@ -302,8 +311,7 @@ def do_submit(
     """
     if idempotency is None and idempotency_key:
         idempotency = Idempotency(key=idempotency_key, caller=str(user.pk) if user else PUBLIC_CALLER)
-    if idempotency is not None:
-        idempotency = Idempotency(_check_idempotency_key(idempotency.key or ""), idempotency.caller, idempotency.window, idempotency.strict)
+    idempotency = checked_idempotency(idempotency)
     check_category(category)
     _check_place(user, area, grid)
     r = clean_report(user, category, channel=channel, urgency=urgency, title=title, description=description, address=address,
@@ -319,9 +327,9 @@ def do_submit(
         reporter_name, reporter_phone = user.display_name, reporter_phone or user.phone
     fingerprint = _fingerprint(category, area, grid, title, description, address, channel, urgency, clean, anonymous,
                                reporter_name, reporter_phone, reporter_id_number, described)
-    if (existing := _earlier_submission(idempotency, fingerprint, user, now)) is not None:
+    if (existing := find_retry(Case, idempotency, fingerprint, user, now, by="created_by", at="created_at")) is not None:
         return existing, False
-    key = _stored_key(idempotency) if idempotency is not None and idempotency.key else None
+    key = stored_key(idempotency) if idempotency is not None and idempotency.key else None
     try:
         with transaction.atomic():
             year = now.astimezone(SHANGHAI).year
@@ -343,7 +351,7 @@ def do_submit(
             if uploads:
                 _store_uploads(case, event, uploads, described, now)
     except IntegrityError:
-        if key and (existing := _earlier_submission(idempotency, fingerprint, user, now)):
+        if key and (existing := find_retry(Case, idempotency, fingerprint, user, now, by="created_by", at="created_at")):
             return existing, False  # a concurrent retry won the race
         raise
     return case, True

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Prefetch
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse

@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 
 from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import User
+from jiceng.areas.codes import Level
 from jiceng.areas.geo import CRS_CHOICES, UnknownCRS, check_crs, resolve_location
 from jiceng.areas.models import Area, AreaLevel, Grid
 
 from . import access
-from .actions import Idempotency, _check_idempotency_key, _stored_key, check_category, clean_report, do_submit
-from .errors import IdempotencyConflict, InvalidInput, NotFound, NotPermitted
+from .actions import Idempotency, check_category, checked_idempotency, clean_report, do_submit, find_retry, stored_key
+from .errors import InvalidInput, NotFound, NotPermitted
 from .models import Case, Category, UnlocatedReport
 from .states import Channel, Urgency
 
@@ -68,8 +69,6 @@ def _check_claim(claim: PlaceClaim) -> PlaceClaim:
 
 def county_for(user: User | None, jurisdiction: str = "") -> str:
     """The 6-digit county a report belongs to: the jurisdiction named, the poster's scope, or the only county served."""
-    from jiceng.areas.codes import Level
-
     if jurisdiction:
         code = jurisdiction.strip()[:6]
         if Area.objects.filter(code=code.ljust(12, "0"), level=AreaLevel.COUNTY).exists():
@@ -133,27 +132,18 @@ def _queue(*, user, category, claim, county, title, description, channel, urgenc
     fingerprint = hashlib.sha256(json.dumps([category.code, county, claim.lat, claim.lon, claim.crs, r.title, r.description, r.address,
                                              r.fields, r.reporter_name, r.reporter_phone], ensure_ascii=False, sort_keys=True,
                                             default=str).encode()).hexdigest()
-    key = None
-    if idempotency is not None and idempotency.key:
-        idempotency = Idempotency(_check_idempotency_key(idempotency.key), idempotency.caller, idempotency.window, idempotency.strict)
-        key = _stored_key(idempotency)
-        if (earlier := UnlocatedReport.objects.filter(idempotency_key=key).first()) is not None:
-            if idempotency.strict and earlier.content_fingerprint != fingerprint:
-                raise IdempotencyConflict(_("The idempotency key “%(key)s” was already used for a different report; use a new key for a new report")
-                                          % {"key": idempotency.key[:40]}, field="idempotency_key")
-            return earlier
-    elif idempotency is not None and idempotency.window and user is not None:
-        earlier = UnlocatedReport.objects.filter(posted_by=user, content_fingerprint=fingerprint,
-                                                 received_at__gte=(now or timezone.now()) - idempotency.window).first()
-        if earlier is not None:
-            return earlier
+    idempotency = checked_idempotency(idempotency)
+    now = now or timezone.now()
+    if (earlier := find_retry(UnlocatedReport, idempotency, fingerprint, user, now, by="posted_by", at="received_at")) is not None:
+        return earlier
+    key = stored_key(idempotency) if idempotency is not None and idempotency.key else None
     try:
         with transaction.atomic():
             return UnlocatedReport.objects.create(
                 county_code=county, category=category, title=r.title, description=r.description, address=r.address, lat=claim.lat,
                 lon=claim.lon, crs=claim.crs if claim.lat is not None else "", channel=r.channel, urgency=r.urgency, fields=r.fields,
                 anonymous=r.anonymous, reporter_name=r.reporter_name, reporter_phone=r.reporter_phone,
-                reporter_id_number=r.reporter_id_number, source_ref=r.source_ref, posted_by=user, received_at=now or timezone.now(),
+                reporter_id_number=r.reporter_id_number, source_ref=r.source_ref, posted_by=user, received_at=now,
                 token=secrets.token_hex(16), idempotency_key=key, content_fingerprint=fingerprint,
             )
     except IntegrityError:

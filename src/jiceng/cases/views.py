@@ -19,18 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiceng.accounts.capabilities import Capability, can
 from jiceng.areas.models import Grid
 from jiceng.throttle import check_rate
 
 from . import access, sla
 from .actions import Upload, do_case_action, do_submit
 from .errors import CaseError, NotFound
+from .intake import do_place_report, do_reject_report, waiting_reports
 from .filters import PAGE_SIZE, CaseFilter, filter_cases, page_of
 from .models import Case, Category
 from .states import Action, Channel, State, Urgency
 
 
-def _case_or_404(request: HttpRequest, number: str) -> Case:
+def case_or_404(request: HttpRequest, number: str) -> Case:
+    """The case if the viewer may read it (access.access_case); the 404 page otherwise. For every app's case views."""
     try:
         return access.access_case(request.user, number)
     except NotFound as exc:
@@ -53,7 +56,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_or_404(request, number)
+    case = case_or_404(request, number)
     try:
         person = access.person_view(request.user, case, reveal=request.GET.get("reveal") == "1", purpose="web")
     except CaseError as exc:
@@ -82,7 +85,7 @@ def _show_text(case: Case, events: list, text: access.CaseText) -> None:
 @login_required
 @require_POST
 def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    case = _case_or_404(request, number)
+    case = case_or_404(request, number)
     params = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version") and not k.startswith("fields.")}
     fields = {k[7:]: v for k, v in request.POST.items() if k.startswith("fields.") and v != ""}
     if fields:
@@ -165,10 +168,6 @@ def track(request: HttpRequest) -> HttpResponse:
 @login_required
 def unlocated(request: HttpRequest) -> HttpResponse:
     """The county's 待定位 queue: reports no code, point or address placed; a dispatcher places each in a village."""
-    from jiceng.accounts.capabilities import Capability, can
-
-    from .intake import do_place_report, do_reject_report, waiting_reports
-
     if not can(request.user, Capability.PLACE_REPORTS):
         raise Http404(_("No such page"))
     if request.method == "POST":

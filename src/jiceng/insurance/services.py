@@ -23,7 +23,7 @@ from jiceng.accounts.capabilities import Capability, can
 from jiceng.accounts.models import Role, User
 from jiceng.cases.access import can_submit_in, in_area_scope, visible_cases
 from jiceng.areas.models import Area, AreaLevel
-from jiceng.cases.actions import Idempotency, _stored_key, do_submit  # _stored_key: to find cases opened before RiskCaseLink
+from jiceng.cases.actions import Idempotency, do_submit, stored_key  # stored_key: to find cases opened before RiskCaseLink
 from jiceng.cases.errors import InvalidInput, NotPermitted
 from jiceng.cases.models import Case, Category
 from jiceng.cases.routing import suggest_unit
@@ -388,7 +388,7 @@ def _risk_case(finding: RiskFinding, category: Category, area: Area, actor: User
         return link.case, False, link.triggered_by_id
     # Cases opened before the link existed carry the system account's key
     # (stored as "pk:key" before the keys were namespaced, hashed since).
-    legacy_keys = [f"{system.pk}:{key}"[:128], _stored_key(Idempotency(key, str(system.pk)))]
+    legacy_keys = [f"{system.pk}:{key}"[:128], stored_key(Idempotency(key, str(system.pk)))]
     legacy = Case.objects.filter(idempotency_key__in=legacy_keys).first()
     if legacy is not None:
         RiskCaseLink.objects.create(key=key, case=legacy, triggered_by=None, created_at=now)

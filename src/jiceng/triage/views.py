@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.accounts.capabilities import Capability, can
 from jiceng.cases import access
-from jiceng.cases.errors import CaseError, NotFound
-from jiceng.cases.models import Case
+from jiceng.cases.errors import CaseError
+from jiceng.cases.views import case_or_404
 from jiceng.cases.states import Action, State
 
 from . import callers, router
@@ -23,17 +23,10 @@ from .repeats import find_repeat_candidates, may_link, repeats_of
 
 
 
-def _case(request: HttpRequest, number: str) -> Case:
-    try:
-        return access.access_case(request.user, number)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-
-
 @login_required
 def case_panel(request: HttpRequest, number: str) -> HttpResponse:
     """htmx partial on the case page: alert count, links, repeat candidates, routing suggestion."""
-    case = _case(request, number)
+    case = case_or_404(request, number)
     can_link = may_link(request.user, case)
     allowed = set(access.allowed_action_names(request.user, case))  # the state machine says what is open now
     ctx: dict = {"case": case, "series": alert_series(case), "links": repeats_of(case, request.user), "can_link": can_link,
@@ -51,7 +44,7 @@ def case_panel(request: HttpRequest, number: str) -> HttpResponse:
 def link_repeat(request: HttpRequest, number: str) -> HttpResponse:
     from .repeats import do_link_repeat
 
-    case = _case(request, number)
+    case = case_or_404(request, number)
     score = request.POST.get("score", "")
     try:
         do_link_repeat(case, request.POST.get("original", ""), request.user, note=request.POST.get("note", ""),
