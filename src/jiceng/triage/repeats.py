@@ -3,7 +3,7 @@
 Candidates come only from indexed lookups, so the cost does not grow with the
 size of the ledger:
 
-* CaseKey by phone digest, ID-number digest, and (area, address key), each
+* CaseKey by the keyed hashes of phone and ID number (jiceng.sealed), and (area, address key), each
   limited to the window;
 * recent cases of the area through the (area, created_at) index of cases;
 * open cases of the area through the (state, area) index of cases;
@@ -31,10 +31,11 @@ from jiceng.cases.actions import do_case_action
 from jiceng.cases.errors import CaseError, Conflict, InvalidInput, NotPermitted
 from jiceng.cases.models import Case
 from jiceng.cases.states import OPEN_STATES, Action, State
+from jiceng.sealed import blind_indexes
 
 from . import semantic
 from .config import section
-from .keys import digest, embeddings_for, key_for, normalise_phone
+from .keys import embeddings_for, key_for
 from .models import CaseKey, CaseLink, LinkKind
 from .text import cosine
 
@@ -165,10 +166,13 @@ def score_pair(a: Keys, b: Keys, weights: dict[str, float], meaning_range: tuple
 def _candidate_ids(d: Draft, keys: Keys, since: datetime, until: datetime, cap: int) -> set[int]:
     ids: set[int] = set()
     window = {"created_at__gte": since, "created_at__lte": until}
+    # The keyed hash under every key of the ring, so a lookup during a key rotation still finds older rows.
     if keys.phone_hash:
-        ids.update(CaseKey.objects.filter(phone_hash=keys.phone_hash, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
+        phones = blind_indexes(d.reporter_phone, "phone")
+        ids.update(CaseKey.objects.filter(phone_hash__in=phones, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
     if keys.id_hash:
-        ids.update(CaseKey.objects.filter(id_hash=keys.id_hash, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
+        id_numbers = blind_indexes(d.reporter_id_number, "id_number")
+        ids.update(CaseKey.objects.filter(id_hash__in=id_numbers, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
     if keys.address_key:
         ids.update(CaseKey.objects.filter(area_id=d.area_id, address_key=keys.address_key, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
     ids.update(Case.objects.filter(area_id=d.area_id, **window).order_by("-created_at").values_list("pk", flat=True)[:cap])
