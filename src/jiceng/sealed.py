@@ -330,7 +330,7 @@ class SealedCharField(models.TextField):
         value = self.get_prep_value(value)
         if value is None:
             return None
-        return seal(str(value), self.context)
+        return seal(value if isinstance(value, str) else str(value), self.context)
 
     def value_to_string(self, obj) -> str:
         """Serialised (dumpdata, backups) as ciphertext: a backup alone holds no readable value."""
