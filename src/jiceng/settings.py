@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jiceng.cases",
     "jiceng.triage",
     "jiceng.insurance",
+    "jiceng.stats",
     "jiceng.api",
     "jiceng.web",
     "jiceng.demo",

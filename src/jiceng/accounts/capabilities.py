@@ -30,6 +30,7 @@ class Capability(StrEnum):
     OPEN_RISK_CASES = "open_risk_cases"  # open monitoring cases from a high self-pay finding
     PLACE_REPORTS = "place_reports"  # place reports from the 待定位 queue in a village
     READ_ACCESS_LOG = "read_access_log"  # the personal-data access log
+    VIEW_STATISTICS = "view_statistics"  # the leaders' dashboard, ledgers, reports and recurring themes
 
 
 _STAFF = {Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.HANDLE, Capability.SEE_PERSONAL_DATA,
@@ -40,13 +41,14 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.GRID_WORKER: frozenset(_STAFF),
     Role.VILLAGE_STAFF: frozenset(_STAFF | {Capability.DISPATCH, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES}),
     Role.TOWNSHIP_STAFF: frozenset(_STAFF | {Capability.DISPATCH, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
-                                             Capability.PLACE_REPORTS}),
-    Role.COUNTY_HANDLER: frozenset(_STAFF | {Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES}),
+                                             Capability.PLACE_REPORTS, Capability.VIEW_STATISTICS}),
+    Role.COUNTY_HANDLER: frozenset(_STAFF | {Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES, Capability.VIEW_STATISTICS}),
     Role.SUPERVISOR: frozenset({Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.LEAD, Capability.SEE_PERSONAL_DATA,
                                 Capability.FREQUENT_CALLERS, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
-                                Capability.PLACE_REPORTS}),
+                                Capability.PLACE_REPORTS, Capability.VIEW_STATISTICS}),
     # Auditors read within their scope; they never act and never see personal data unmasked.
-    Role.AUDITOR: frozenset({Capability.FREQUENT_CALLERS, Capability.INSURANCE_TOOLS, Capability.READ_ACCESS_LOG}),
+    Role.AUDITOR: frozenset({Capability.FREQUENT_CALLERS, Capability.INSURANCE_TOOLS, Capability.READ_ACCESS_LOG,
+                             Capability.VIEW_STATISTICS}),
     Role.ADMIN: frozenset(Capability),
     # Hotlines, cameras and sensors: they submit and post alerts; they never see people.
     Role.INTEGRATION: frozenset({Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.POST_ALERTS}),
@@ -61,6 +63,7 @@ REFUSALS = {
     Capability.OPEN_RISK_CASES: _("You may not open monitoring cases."),
     Capability.PLACE_REPORTS: _("Only dispatchers of the county or a township place reports."),
     Capability.READ_ACCESS_LOG: _("The access log is for auditors and administrators."),
+    Capability.VIEW_STATISTICS: _("Statistics are for leaders, township and department heads."),
 }
 
 
