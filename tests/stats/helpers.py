@@ -17,7 +17,7 @@ OCTOBER = month_of(T0.date())
 EVERYWHERE = Scope("")
 
 
-def walk(world, steps: list[str], *, at: datetime = T0, category: str = "minsheng-road", village=None, gap=timedelta(hours=1), **kw):
+def walk(world, steps: list[str], *, at: datetime = T0, category: str = "minsheng-road", village=None, gap=timedelta(hours=1), resolve_fields=None, **kw):
     """Submit a case at ``at`` and take ``steps`` one ``gap`` apart as the village's staff (and its reporter for ratings)."""
     case = submit(world, category=category, village=village, now=at, **kw)
     staff = village_staff(world, case.area_id)
@@ -31,6 +31,8 @@ def walk(world, steps: list[str], *, at: datetime = T0, category: str = "minshen
             "decide": {"decision": arg, "note": "裁决"}, "dispatch": {}, "claim": {}, "close": {},
             "waive_rating": {"note": "联系不上"},
         }.get(action, {})
+        if action == "resolve" and resolve_fields:
+            params = {**params, "fields": resolve_fields}
         user = world.users["leader"] if action in ("supervise", "decide") else staff
         case = do_case_action(case, action, user, params, now=t)
     return case
