@@ -98,8 +98,7 @@ class DailyRollup(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "area_id", "category_id", "unit_id"], name="stats_rollup_cell",
-                                    nulls_distinct=False),
+            models.UniqueConstraint(fields=["day", "area_id", "category_id", "unit_id"], name="stats_rollup_cell"),
         ]
         indexes = [models.Index(fields=["area_id", "day"], name="stats_rollup_area_day")]
 
