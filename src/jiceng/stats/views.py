@@ -79,7 +79,7 @@ def index(request: HttpRequest, scope: Scope) -> HttpResponse:
         "supervised": dash.supervised_cases(request.user, scope), "charts": charts, "sort": sort, "order": order,
         "townships": dash.townships_of(scope_for(request.user)) if not request.GET.get("area") else [],
         "period_link": dash.case_link(scope, period), "prev": period.previous(), "next": _following(period),
-        "area": request.GET.get("area", ""), "sort_columns": SORT_COLUMNS,
+        "area": request.GET.get("area", ""), "sort_columns": SORT_COLUMNS, "show_all": request.GET.get("all") == "1",
         "base_query": urlencode({k: v for k, v in (("kind", period.kind), ("period", period.key),
                                                    ("area", request.GET.get("area", ""))) if v}),
     })
@@ -88,7 +88,7 @@ def index(request: HttpRequest, scope: Scope) -> HttpResponse:
 SORT_COLUMNS = [
     ("intake", _lazy("Received")), ("response_rate", _lazy("Response rate")), ("resolution_rate", _lazy("Resolution rate")),
     ("satisfaction_rate", _lazy("Satisfaction rate")), ("on_time_rate", _lazy("On-time resolution rate")),
-    ("avg_handling_days", _lazy("Average handling time (working days)")), ("went_overdue", _lazy("Went overdue")),
+    ("avg_handling_days", _lazy("Working days to resolve")), ("went_overdue", _lazy("Went overdue")),
     ("supervised", _lazy("Supervised (督办)")),
 ]
 
