@@ -164,8 +164,10 @@ def themes(request: HttpRequest, scope: Scope) -> HttpResponse:
     from . import themes as t
 
     period = _period(request)
+    minimum = request.GET.get("min", "")
+    minimum = int(minimum) if minimum.isdigit() and 2 <= int(minimum) <= 50 else t.MIN_CASES
     return render(request, "stats/themes.html", {
-        "scope": scope, "period": period, "themes": t.recurring(scope, period), "adopted": t.themes_for(request.user, scope)[:50],
+        "scope": scope, "period": period, "themes": t.recurring(scope, period, minimum), "minimum": minimum, "adopted": t.themes_for(request.user, scope)[:50],
         "may_adopt": t.may_adopt(request.user), "prev": period.previous(), "next": _following(period),
         "area": request.GET.get("area", ""), "today": timezone.localdate(),
     })
