@@ -42,6 +42,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.TOWNSHIP_STAFF: frozenset(_STAFF | {Capability.DISPATCH, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
                                              Capability.PLACE_REPORTS}),
     Role.COUNTY_HANDLER: frozenset(_STAFF | {Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES}),
+    # The county's dispatch centre dispatches (at county tier only: workflow.dispatcher) and places reports.
+    Role.DISPATCH_CENTRE: frozenset(_STAFF | {Capability.DISPATCH, Capability.PLACE_REPORTS}),
     Role.SUPERVISOR: frozenset({Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.LEAD, Capability.SEE_PERSONAL_DATA,
                                 Capability.FREQUENT_CALLERS, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
                                 Capability.PLACE_REPORTS}),

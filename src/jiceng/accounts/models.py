@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     VILLAGE_STAFF = "village_staff", _("Village / community staff")
     TOWNSHIP_STAFF = "township_staff", _("Township staff")
     COUNTY_HANDLER = "county_handler", _("County department handler")
+    # 区社会治理中心 / 12345 分中心: accepts, dispatches, closes and return-visits county-level cases
+    DISPATCH_CENTRE = "dispatch_centre", _("County dispatch centre")
     SUPERVISOR = "supervisor", _("Leader / supervisor")
     AUDITOR = "auditor", _("Auditor (read-only)")
     ADMIN = "admin", _("Administrator")

@@ -40,10 +40,10 @@ from .states import Action, Rating, State
 
 # Roles that read every case in their area subtree; an integration key scoped
 # to an area reads that area (it never acts on the workflow).
-AREA_SCOPED_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
+AREA_SCOPED_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.DISPATCH_CENTRE, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
 AREA_READ_ROLES = AREA_SCOPED_ROLES | {Role.INTEGRATION}
 # Roles that read the cases of the units they belong to.
-UNIT_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.GRID_WORKER})
+UNIT_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.DISPATCH_CENTRE, Role.GRID_WORKER})
 
 
 # --- scope ----------------------------------------------------------------------
