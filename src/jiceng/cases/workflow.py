@@ -345,8 +345,8 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             payload = {"plan": _need_text(params, "plan", gettext_lazy("The agreed plan")), "deadline": _need_datetime(params, "deadline", now, gettext_lazy("The deadline")).isoformat()}
             to_state = State.ACCEPTED
         case Action.SELF_HANDLE:
-            unit_id = _need_int(params, "unit_id", gettext_lazy("The village's own unit"))
-            if not _is_admin(actor) and unit_id not in actor.unit_ids:
+            unit_id = params.get("unit_id")  # the village's own unit the actor belongs to, found by the caller
+            if not isinstance(unit_id, int) or isinstance(unit_id, bool) or (not _is_admin(actor) and unit_id not in actor.unit_ids):
                 raise NotPermitted(_("You handle a matter yourself only in a unit you belong to"))
             payload = {"plan": _need_text(params, "plan", gettext_lazy("How the village handles it")),
                        "deadline": _need_datetime(params, "deadline", now, gettext_lazy("The deadline")).isoformat(), "unit_id": unit_id}

@@ -73,6 +73,8 @@ class _Index:
         self.village_staff = {v.code: person(f"cun-{v.code}") for v in world.villages}
         self.township_staff = {t.code: person(f"tz-{t.code[6:9]}") for t in world.townships}
         self.leader = person("leader")
+        # county-level cases are accepted, dispatched, return-visited and closed by the dispatch centre
+        self.centre = person("county-centre") if "county-centre" in world.users else self.leader
         self.county = {k: person(f"county-{k}") for (k, area) in world.units if area == world.county.code}
         self.grid_workers = {v: [(g.pk, person(f"grid-{g.code}")) for g in grids] for v, grids in world.grids_by_village.items()}
         self.residents = [world.users[f"resident-{i}"] for i in range(1, 21)]
@@ -106,7 +108,7 @@ class _Index:
             return self.village_staff[village]
         if level == UnitLevel.TOWNSHIP:
             return self.township_staff[village[:9] + "000"]
-        return self.leader
+        return self.centre
 
 
 @functools.lru_cache(maxsize=8192)
