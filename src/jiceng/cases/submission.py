@@ -18,8 +18,9 @@ from jiceng.accounts.capabilities import Capability, can
 from jiceng.accounts.models import Role, User
 from jiceng.areas.models import Grid
 
+from . import access
 from .errors import InvalidInput, NotPermitted
-from .models import Category
+from .models import Case, Category
 from .states import Channel
 
 # How staff receive what they record: a call, a visit, a patrol, a WeChat group, a video petition.
@@ -88,3 +89,14 @@ def check_submitter(user: User | None, category: Category, *, channel: str, repo
         raise InvalidInput(_("You report for yourself; the channel is the web"), field="channel")
     if reporter_id_number:
         raise InvalidInput(_("Residents do not enter an ID number here"), field="reporter_id_number")
+
+
+def may_see_query_code(user: User | None, case: Case) -> bool:
+    """Whether ``user`` may see (and print) the 查询码 of ``case``: the reporter, who recorded it, and staff who need it.
+
+    The code is the reporter's credential for following the case without an
+    account; auditors and other readers see the receipt without it.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    return case.reporter_id == user.pk or case.created_by_id == user.pk or access.needs_personal_data(user, case)
