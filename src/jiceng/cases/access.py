@@ -171,7 +171,7 @@ def allowed_action_names(user: User | None, case: Case) -> list[str]:
 
 def allowed_actions(user: User | None, case: Case) -> list[AllowedAction]:
     """The actions ``user`` may take on ``case`` now, each with its parameters and their choices."""
-    from .routing import suggest_unit
+    from .routing import dispatch_centre_units, suggest_unit
 
     out = []
     for action in allowed_action_names(user, case):
@@ -184,6 +184,8 @@ def allowed_actions(user: User | None, case: Case) -> list[AllowedAction]:
                     continue
                 param.choices = [(u.pk, u.name) for u in dispatchable_units(user, case, level)]
                 suggested = suggest_unit(case.category, case.area_id, level)
+                if p.kind == "next_unit" and dispatch_centre_units(case, level) is not None:
+                    suggested = None  # the tier's dispatch centre takes it unless a department is chosen
                 param.suggested = suggested.pk if suggested else None
             elif p.kind == "rating":
                 param.choices = list(Rating.choices)

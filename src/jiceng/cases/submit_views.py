@@ -96,7 +96,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             raise CaseError(_("Choose a village or community, or pin the place on the map"), field="area")
         case, _created = do_submit(
             user=request.user, category=category, area=area, grid=grid, title=post.get("title", ""), description=post.get("description", ""),
-            address=post.get("address", ""), channel=post.get("channel") if form.channels else Channel.WEB,
+            address=post.get("address", ""), channel=(post.get("channel") or form.channel) if form.channels else Channel.WEB,
             urgency=post.get("urgency") or Urgency.NORMAL, fields={k[7:]: v for k, v in post.items() if k.startswith("fields.") and v != ""},
             anonymous=post.get("anonymous") == "on", reporter_name=post.get("reporter_name", ""), reporter_phone=post.get("reporter_phone", ""),
             reporter_id_number=post.get("reporter_id_number", "") if form.records_for_others else "",
