@@ -41,7 +41,7 @@
   });
 
   // --- a position (map pin or GPS) selects the township, village and grid ------------------
-  var mapBox = $("pin-map"), status = $("gps-status"), chart = null;
+  var mapBox = $("pin-map"), status = $("gps-status"), gps = $("use-gps"), chart = null;
   function place(lat, lon, how) {
     $("f-lat").value = lat.toFixed(6); $("f-lon").value = lon.toFixed(6);
     if (chart) chart.setOption({ series: [{ type: "scatter", coordinateSystem: "geo", symbol: "pin", symbolSize: 34, data: [[lon, lat]] }] });
@@ -55,10 +55,10 @@
       })
       .catch(function () { status.textContent = ""; });
   }
-  $("use-gps").addEventListener("click", function () {
-    if (!navigator.geolocation) { status.textContent = form.dataset.noGps || "—"; return; }
+  gps.addEventListener("click", function () {
+    if (!navigator.geolocation) { status.textContent = gps.dataset.noGps; return; }
     status.textContent = "…";
-    navigator.geolocation.getCurrentPosition(function (p) { place(p.coords.latitude, p.coords.longitude, "📍"); },
+    navigator.geolocation.getCurrentPosition(function (p) { place(p.coords.latitude, p.coords.longitude, gps.dataset.gpsLabel); },
       function (err) { status.textContent = err.message; }, { enableHighAccuracy: true, timeout: 15000 });
   });
 
@@ -76,7 +76,7 @@
     });
     chart.getZr().on("click", function (e) {
       var pt = chart.convertFromPixel({ geoIndex: 0 }, [e.offsetX, e.offsetY]);
-      if (pt) place(pt[1], pt[0], "📌");
+      if (pt) place(pt[1], pt[0], gps.dataset.pinLabel);
     });
     window.addEventListener("resize", function () { chart.resize(); });
     var lat = parseFloat($("f-lat").value), lon = parseFloat($("f-lon").value);
