@@ -68,3 +68,14 @@ def test_a_reply_date_sent_by_a_client_is_ignored(world):
     far = timezone.now() + timedelta(days=300)
     case = do_case_action(case, "supervise", world.users["leader"], {"note": "督办", "reply_by": far})
     assert case.reply_by < far
+
+
+def test_the_case_page_shows_the_promise_the_tier_deadline_and_an_overdue_reply(world):
+    case = handling_case(world, category="jiufen-land", fields={"parties": ["甲", "乙"]})
+    case = do_case_action(case, "escalate", village_staff(world, case.area_id), {"note": "村调解不成"})
+    long_ago = timezone.now() - timedelta(days=30)
+    case = do_case_action(case, "supervise", world.users["leader"], {"note": "请报告进展"}, now=long_ago)
+    page = client_for(world.users["leader"]).get(f"/cases/{case.number}/").content.decode()
+    strip = page.split('id="deadlines"')[1].split("</div>\n</div>")[0]
+    assert "承诺办结时间" in strip and "乡镇（街道）办理时限" in strip and "晚于承诺" in strip
+    assert "督办回复期限" in strip and "回复超期" in strip
