@@ -315,7 +315,7 @@ def do_submit(
     idempotency = checked_idempotency(idempotency)
     check_category(category)
     _check_place(user, area, grid)
-    check_submitter(user, category, channel=channel, reporter_name=reporter_name, reporter_id_number=reporter_id_number)
+    check_submitter(user, category, channel=channel, reporter_id_number=reporter_id_number)
     r = clean_report(user, category, channel=channel, urgency=urgency, title=title, description=description, address=address,
                      source_ref=source_ref, reporter_name=reporter_name, reporter_phone=reporter_phone,
                      reporter_id_number=reporter_id_number, anonymous=anonymous, fields=fields)

@@ -70,7 +70,7 @@ def submit_categories(user: User | None) -> list[Category]:
     return [c for c in leaves if devices or not is_device_category(c)]
 
 
-def check_submitter(user: User | None, category: Category, *, channel: str, reporter_name: str, reporter_id_number: str) -> None:
+def check_submitter(user: User | None, category: Category, *, channel: str, reporter_id_number: str) -> None:
     """Refuse what ``user`` may not set: a machine's channel or alert category; for residents, a channel or an ID number.
 
     A resident's name and phone come prefilled from the account and stay editable
