@@ -14,12 +14,12 @@ def backfill_promised_dates(apps, schema_editor):
     Case = apps.get_model("cases", "Case")
     CaseEvent = apps.get_model("cases", "CaseEvent")
     promised: dict[int, datetime] = {}
-    rows = CaseEvent.objects.filter(action__in=["accept", "approve_extension"]).order_by("case_id", "seq").values_list("case_id", "action", "payload")
+    rows = CaseEvent.objects.filter(action__in=["accept", "self_handle", "approve_extension"]).order_by("case_id", "seq").values_list("case_id", "action", "payload")
     for case_id, action, payload in rows.iterator(chunk_size=5000):
         when = datetime.fromisoformat(payload["deadline"]) if payload.get("deadline") else None
         if when is None:
             continue
-        if action == "accept" and case_id not in promised:
+        if action in ("accept", "self_handle") and case_id not in promised:
             promised[case_id] = when
         elif action == "approve_extension" and case_id in promised and when > promised[case_id]:
             promised[case_id] = when
