@@ -107,8 +107,10 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _or_404(access.access_visit, request.user, pk)
     categories = finding_category_choices()
     suggested = categories.filter(parent__code="fanpin").first() if visit.household_id and hasattr(visit.household, "monitoring") else None
+    chosen = suggested or categories.first()
+    specs = [s for s in (chosen.field_specs() if chosen else []) if s.get("stage", "submit") == "submit"]
     return render(request, "programmes/visit_detail.html", {"visit": visit, "photos": visit.photos.all(), "categories": categories,
-                                                            "suggested": suggested.code if suggested else ""})
+                                                            "suggested": chosen.code if chosen else "", "specs": specs, "values": {}})
 
 
 @login_required
@@ -120,8 +122,9 @@ def visit_case(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if category is None:
             raise DomainError(_("请选择工单类别"), field="category")
+        fields = {k[7:]: v for k, v in request.POST.items() if k.startswith("fields.") and v != ""}
         case = do_open_case_from_visit(request.user, visit, category=category, title=request.POST.get("title", ""),
-                                       urgency=request.POST.get("urgency", "normal"))
+                                       urgency=request.POST.get("urgency", "normal"), fields=fields)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("programmes:visit", pk=visit.pk)

@@ -236,7 +236,8 @@ def finding_category_choices() -> QuerySet[Category]:
 
 
 @transaction.atomic
-def do_open_case_from_visit(user: User | None, visit: Visit, *, category: Category, title: str = "", urgency: str = "normal") -> Case:
+def do_open_case_from_visit(user: User | None, visit: Visit, *, category: Category, title: str = "", urgency: str = "normal",
+                            fields: dict | None = None) -> Case:
     """Open a case from a visit's finding in one step: place, household, head and findings filled in; the visit links to it."""
     visit = Visit.objects.select_for_update().select_related("household__head", "area", "grid").get(pk=visit.pk)
     if visit.case_id:
@@ -257,7 +258,7 @@ def do_open_case_from_visit(user: User | None, visit: Visit, *, category: Catego
         address=visit.household.address if visit.household_id else "",
         reporter_name=head.name if head else "", reporter_phone=identity.phone_of(head) if head else "",
         reporter_id_number=identity.id_number_of(head) if head else "",
-        source_ref=f"visit:{visit.pk}",
+        source_ref=f"visit:{visit.pk}", fields=fields,
     )
     visit.case = case
     visit.save(update_fields=["case"])
