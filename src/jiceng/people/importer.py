@@ -77,6 +77,12 @@ class ImportRejected(DomainError):
         super().__init__(_("导入未执行，文件中有错误：%(errors)s%(more)s") % {"errors": shown, "more": more}, field="file")
         self.errors = errors
 
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        data["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors[:MAX_ERRORS_SHOWN]]
+        data["error_count"] = len(self.errors)
+        return data
+
 
 @dataclass
 class ImportResult:

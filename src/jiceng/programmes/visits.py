@@ -256,7 +256,9 @@ def do_open_case_from_visit(user: User | None, visit: Visit, *, category: Catego
             "findings": visit.findings},
         channel=Channel.PATROL, urgency=urgency,
         address=visit.household.address if visit.household_id else "",
-        reporter_name=head.name if head else "", reporter_phone=identity.phone_of(head) if head else "",
+        # A household visit is about its head; a patrol finding is reported by the worker who patrolled.
+        reporter_name=head.name if head else visit.by.display_name[:32],
+        reporter_phone=identity.phone_of(head) if head else (visit.by.phone or ""),
         reporter_id_number=identity.id_number_of(head) if head else "",
         source_ref=f"visit:{visit.pk}", fields=fields,
     )
