@@ -113,7 +113,7 @@ def _party_members(world: World, rng: random.Random, per_village: int) -> dict[s
     return out
 
 
-def seed_people(world: World, seed: int = 1, households_per_village: int = 30, history_days: int = 56) -> PeopleStats:
+def seed_people(world: World, seed: int = 1, households_per_village: int = 30, history_days: int = 35) -> PeopleStats:
     """Seed the registry and programmes of ``world`` (once)."""
     stats = PeopleStats()
     if Person.objects.exists():

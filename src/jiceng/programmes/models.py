@@ -230,3 +230,152 @@ class CaseLink(models.Model):
     class Meta:
         ordering = ["-linked_at"]
         constraints = [models.UniqueConstraint(fields=["case"], name="caselink_one_per_case")]
+
+
+# --- targets (督查督办) --------------------------------------------------------------------
+
+class Target(models.Model):
+    """A named target with a planned quantity over a period, shared out to areas (e.g. 两癌筛查 1,000,000 women)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    unit = models.CharField(_("计量单位"), max_length=16, default="人")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("范围"))
+    starts = models.DateField(_("开始日期"))
+    ends = models.DateField(_("截止日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("下达人"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts", "-id"]
+        verbose_name = _("目标任务")
+        verbose_name_plural = _("目标任务")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetShare(models.Model):
+    """The part of a target an area must reach."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="shares")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("区域"))
+    planned = models.DecimalField(_("计划数"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["area_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "area"], name="targetshare_one_per_area"),
+            models.CheckConstraint(condition=Q(planned__gt=0), name="targetshare_planned_positive"),
+        ]
+
+
+class ProgressReport(models.Model):
+    """A progress report of an area: a quantity done (added to the total) and optionally the funds used."""
+
+    share = models.ForeignKey(TargetShare, on_delete=models.PROTECT, related_name="reports")
+    quantity = models.DecimalField(_("完成数"), max_digits=14, decimal_places=2)
+    funds_used = models.DecimalField(_("资金使用（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    reported_on = models.DateField(_("报告日期"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报告人"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+
+
+# --- volunteer points (志愿服务积分) ---------------------------------------------------------
+
+class Activity(models.Model):
+    """A volunteer activity people sign up for and check in at; check-in grants ``points``."""
+
+    name = models.CharField(_("活动名称"), max_length=100)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
+    on = models.DateField(_("活动日期"))
+    points = models.PositiveIntegerField(_("积分"))
+    capacity = models.PositiveIntegerField(_("名额"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = _("志愿活动")
+        verbose_name_plural = _("志愿活动")
+
+
+class SignUp(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="signups")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "person"], name="signup_once_per_activity")]
+
+
+class PointsAccount(models.Model):
+    """A person's points: the balance is the sum of the ledger, kept here under a row lock and never below zero."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="points_account")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    balance = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="points_balance_never_negative")]
+
+
+class PointsEntry(models.Model):
+    """One line of the append-only ledger: a grant (positive) or a redemption (negative), with the balance after it."""
+
+    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="entries")
+    delta = models.IntegerField()
+    balance_after = models.IntegerField()
+    reason = models.CharField(max_length=100)
+    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reward = models.ForeignKey("Reward", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="points_entry_balance_never_negative"),
+            models.UniqueConstraint(fields=["account", "activity"], condition=Q(activity__isnull=False), name="points_once_per_activity"),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("积分流水只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("积分流水只能追加，不能删除")
+
+
+class Reward(models.Model):
+    """An item of the points store (积分超市) with its cost and stock."""
+
+    name = models.CharField(_("名称"), max_length=64)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("范围"))
+    cost = models.PositiveIntegerField(_("所需积分"))
+    stock = models.PositiveIntegerField(_("库存"))
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["cost", "id"]
+        constraints = [models.CheckConstraint(condition=Q(cost__gt=0), name="reward_cost_positive")]
+
+
+class StarRating(models.Model):
+    """A household's 五星级文明户 rating of a year: the criteria met, the stars, and who rated."""
+
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, related_name="star_ratings")
+    year = models.PositiveSmallIntegerField()
+    criteria = models.JSONField(default=list)
+    stars = models.PositiveSmallIntegerField()
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="star_rating_once_a_year")]
