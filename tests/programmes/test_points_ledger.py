@@ -101,3 +101,17 @@ def test_concurrent_redemptions_never_go_negative_or_lose_an_entry(world):
     assert list(account.entries.order_by("id").values_list("balance_after", flat=True)) == [50, 40, 30, 20, 10, 0]
     reward.refresh_from_db()
     assert reward.stock == 95
+
+
+def test_redemption_through_rest_is_refused_with_409_when_short(world):
+    from tests.api.helpers import client_for
+
+    staff, person = staff_of(world), register(world)
+    earn(world, person, 10)
+    reward = Reward.objects.create(name="食用油", area=world.villages[-1], cost=6, stock=9)
+    client = client_for(staff)
+    ok = client.post(f"/api/v1/programmes/rewards/{reward.pk}/redeem", {"person": person.pk}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["balance"] == 4 and [e["delta"] for e in ok.json()["entries"]] == [-6, 10]
+    short = client.post(f"/api/v1/programmes/rewards/{reward.pk}/redeem", {"person": person.pk}, content_type="application/json")
+    assert short.status_code == 409 and "积分不足" in short.json()["message"]
+    assert client.get(f"/api/v1/programmes/points/{person.pk}").json()["balance"] == 4

@@ -77,3 +77,30 @@ def test_manager_pages_and_exports_answer(world):
         sheet = load_workbook(io.BytesIO(r.content)).active
         assert sheet.max_row >= 2, url
     assert client_for(world.users["resident-1"]).get("/programmes/").status_code == 403
+
+
+def test_targets_and_points_pages(world):
+    from jiceng.programmes.models import PointsAccount, Reward
+    from tests.people.helpers import register
+
+    township = world.townships[0]
+    tz = world.users[f"tz-{township.code[6:9]}"]
+    client = client_for(tz)
+    villages = [v for v in world.villages if v.code.startswith(township.prefix)]
+    r = client.post("/programmes/targets/", {"area": township.code, "name": "两癌筛查", "unit": "人", "starts": "2026-01-01", "ends": "2026-12-31",
+                                             f"share.{villages[0].code}": "100"})
+    assert r.status_code == 302
+    page = client.get(r["Location"]).content.decode()
+    assert "两癌筛查" in page and villages[0].name in page
+    share_id = client.get(r["Location"]).context["rows"][0].share_id
+    client.post(r["Location"], {"share": share_id, "quantity": "40", "reported_on": "2026-03-01"})
+    assert client.get(r["Location"]).context["done"] == 40
+    person = register(world, village=villages[0], grid=world.grids_by_village[villages[0].code][0])
+    client.post("/programmes/points/", {"action": "activity", "name": "清扫", "area": villages[0].code, "on": "2026-03-01", "points": "20"})
+    from jiceng.programmes.models import Activity, SignUp
+
+    client.post("/programmes/points/", {"action": "signup", "activity": Activity.objects.get().pk, "person": person.pk})
+    client.post("/programmes/points/", {"action": "checkin", "signup": SignUp.objects.get().pk})
+    reward = Reward.objects.create(name="毛巾", area=villages[0], cost=30, stock=3)
+    page = client.post("/programmes/points/", {"action": "redeem", "reward": reward.pk, "person": person.pk}, follow=True).content.decode()
+    assert "积分不足" in page and PointsAccount.objects.get(person=person).balance == 20

@@ -273,3 +273,106 @@ def record_income(request: HttpRequest, pk: int, payload: IncomeIn):
         raise NotFound(_("该监测户不存在或不在您的查看范围内"), field="monitored")
     record, case = do_record_income(request.user, m, year=payload.year, total=payload.total, members=payload.members)
     return {"year": record.year, "per_capita": str(record.per_capita), "case": case.number if case else None}
+
+
+# --- targets and points ---------------------------------------------------------------------
+
+class AreaProgressOut(Schema):
+    share: int
+    area: str
+    area_name: str
+    planned: str
+    done: str
+    funds_used: str
+    rate: str
+    expected: str
+    lagging: bool
+
+
+class ProgressOut(Schema):
+    target: int
+    name: str
+    planned: str
+    done: str
+    rate: str
+    areas: list[AreaProgressOut]
+
+
+@router.get("/targets/{int:pk}/progress", response={200: ProgressOut, **ERRORS}, summary="A target's completion per area, lagging areas flagged")
+def target_progress(request: HttpRequest, pk: int, on: dt.date | None = None):
+    from .targets import overall, progress, visible_targets_list
+
+    target = visible_targets_list(request.user).filter(pk=pk).first()
+    if target is None:
+        raise NotFound(_("该目标不存在或不在您的查看范围内"), field="target")
+    rows = progress(target, on)
+    planned, done, rate = overall(rows)
+    return {"target": target.pk, "name": target.name, "planned": str(planned), "done": str(done), "rate": str(rate),
+            "areas": [{"share": r.share_id, "area": r.area_code, "area_name": r.area_name, "planned": str(r.planned), "done": str(r.done),
+                       "funds_used": str(r.funds_used), "rate": str(r.rate), "expected": str(r.expected), "lagging": r.lagging} for r in rows]}
+
+
+class ReportIn(Schema):
+    quantity: str
+    reported_on: dt.date | None = None
+    funds_used: str | None = None
+    note: str = ""
+
+
+@router.post("/shares/{int:pk}/reports", response={201: dict, **ERRORS}, summary="Report progress of an area's share of a target")
+def report_progress(request: HttpRequest, pk: int, payload: ReportIn):
+    from .models import TargetShare
+    from .targets import do_report_progress
+
+    share = TargetShare.objects.select_related("target", "area").filter(pk=pk).first()
+    if share is None:
+        raise NotFound(_("没有这个目标分解"), field="share")
+    report = do_report_progress(request.user, share, quantity=payload.quantity, reported_on=payload.reported_on, funds_used=payload.funds_used,
+                                note=payload.note)
+    return Status(201, {"id": report.pk, "quantity": str(report.quantity)})
+
+
+class LedgerLine(Schema):
+    id: int
+    delta: int
+    balance_after: int
+    reason: str
+    at: dt.datetime
+
+
+class LedgerOut(Schema):
+    person: int
+    balance: int
+    entries: list[LedgerLine]
+
+
+def _ledger(person_id: int) -> dict:
+    from .models import PointsAccount
+
+    account = PointsAccount.objects.filter(person_id=person_id).first()
+    entries = list(account.entries.order_by("-id")[:200]) if account else []
+    return {"person": person_id, "balance": account.balance if account else 0,
+            "entries": [{"id": e.pk, "delta": e.delta, "balance_after": e.balance_after, "reason": e.reason, "at": e.at} for e in entries]}
+
+
+@router.get("/points/{int:person_id}", response={200: LedgerOut, **ERRORS}, summary="A person's points balance and ledger")
+def points_ledger(request: HttpRequest, person_id: int):
+    person = people_access.access_person(request.user, person_id)
+    return _ledger(person.pk)
+
+
+class RedeemIn(Schema):
+    person: int
+
+
+@router.post("/rewards/{int:pk}/redeem", response={200: LedgerOut, **ERRORS}, summary="Redeem a reward of the points store for a person")
+def redeem(request: HttpRequest, pk: int, payload: RedeemIn):
+    from .models import Reward
+    from .points import do_redeem
+
+    reward = Reward.objects.filter(pk=pk).first()
+    if reward is None:
+        raise NotFound(_("没有这个兑换品"), field="reward")
+    person = people_access.access_person(request.user, payload.person)
+    do_redeem(request.user, person, reward)
+    return _ledger(person.pk)

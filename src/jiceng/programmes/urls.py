@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_targets_points
 
 app_name = "programmes"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("visits/<int:pk>/case/", views.visit_case, name="visit_case"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("monitoring/<int:pk>/", views.monitored_detail, name="monitored"),
+    path("targets/", views_targets_points.targets, name="targets"),
+    path("targets/<int:pk>/", views_targets_points.target_detail, name="target"),
+    path("points/", views_targets_points.points, name="points"),
 ]
