@@ -31,7 +31,7 @@ from jiceng.errors import NotFound, NotPermitted
 
 from . import identity
 from .masking import mask_address, mask_id_number, mask_name, mask_phone
-from .models import Household, Membership, Person
+from .models import Household, Membership, Person, PersonTag
 
 AREA_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
 # County departments that keep the registry of their county (民政局, 乡村振兴局).
@@ -91,32 +91,60 @@ def _scope_q(user: User, area_field: str, grid_field: str) -> Q:
     return q
 
 
+def _may_read(user: User | None, helped: list[int]) -> bool:
+    return _active(user) and (can(user, Capability.VIEW_PEOPLE) or bool(helped))
+
+
+def households_q(user: User | None, path: str = "") -> Q | None:
+    """The households ``user`` may read, as a filter on a household (or on a relation ``path`` to one); None: all."""
+    helped = helped_households(user) if _active(user) else []
+    if not _may_read(user, helped):
+        return Q(pk__in=[])
+    if is_unrestricted(user):
+        return None
+    q = _scope_q(user, f"{path}area_id", f"{path}grid_id")
+    if helped:
+        q |= Q(**{f"{path}pk__in" if path == "" else f"{path}id__in": helped})
+    return q
+
+
+def people_q(user: User | None, path: str = "") -> Q | None:
+    """The people ``user`` may read, as a filter on a person (or on a relation ``path`` to one, e.g. ``"person__"``); None: all.
+
+    Indexed lookups only (area code range, grid, the helper's households' members), so callers can
+    join through it instead of an IN-subquery over the whole registry.
+    """
+    helped = helped_households(user) if _active(user) else []
+    if not _may_read(user, helped):
+        return Q(pk__in=[])
+    if is_unrestricted(user):
+        return None
+    q = _scope_q(user, f"{path}area_id", f"{path}grid_id")
+    if helped:
+        members = Membership.objects.filter(household_id__in=helped, left__isnull=True).values("person_id")
+        q |= Q(**{f"{path}pk__in" if path == "" else f"{path}id__in": members})
+    return q
+
+
 def visible_households(user: User | None) -> QuerySet[Household]:
     """The households ``user`` may read. The one entry point for household lists."""
-    if not _active(user) or not can(user, Capability.VIEW_PEOPLE) and not helped_households(user):
-        return Household.objects.none()
-    if is_unrestricted(user):
-        return Household.objects.all()
-    q = _scope_q(user, "area_id", "grid_id")
-    helped = helped_households(user)
-    if helped:
-        q |= Q(pk__in=helped)
-    return Household.objects.filter(q)
+    q = households_q(user)
+    return Household.objects.all() if q is None else Household.objects.filter(q)
 
 
 def visible_people(user: User | None) -> QuerySet[Person]:
     """The people ``user`` may read (merged duplicates excluded). The one entry point for person lists."""
-    if not _active(user) or not can(user, Capability.VIEW_PEOPLE) and not helped_households(user):
-        return Person.objects.none()
+    q = people_q(user)
     live = Person.objects.filter(merged_into__isnull=True)
-    if is_unrestricted(user):
-        return live
-    q = _scope_q(user, "area_id", "grid_id")
-    helped = helped_households(user)
-    if helped:
-        members = Membership.objects.filter(household_id__in=helped, left__isnull=True).values("person_id")
-        q |= Q(pk__in=members)
-    return live.filter(q)
+    return live if q is None else live.filter(q)
+
+
+def visible_tags_held(user: User | None, kind: Any, day: Any) -> QuerySet[PersonTag]:
+    """Tags of ``kind`` held on ``day`` by people ``user`` may read: one join, bounded by the (kind, valid_from) index."""
+    qs = PersonTag.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day), kind=kind, valid_from__lte=day,
+                                  person__merged_into__isnull=True)
+    q = people_q(user, "person__")
+    return qs if q is None else qs.filter(q)
 
 
 def not_found() -> NotFound:

@@ -20,7 +20,7 @@ from jiceng.errors import InvalidInput
 from jiceng.schemas import ErrorOut
 
 from . import access
-from .actions import PersonInput, clean_date, do_end_tag, do_merge_people, do_register_person, do_set_tag, members_of, tag_kind, tagged_on
+from .actions import PersonInput, clean_date, do_end_tag, do_merge_people, do_register_person, do_set_tag, members_of, tag_kind
 from .filters import PersonFilter, filter_households, filter_people, page_of
 from .importer import do_import_roster, read_sheet
 from .models import Household, Person, PersonTag
@@ -237,7 +237,7 @@ def held_on(request: HttpRequest, query: Query[HeldQuery]):
     from django.utils import timezone
 
     day = clean_date(query.on or timezone.localdate(), "on", _("日期"))
-    qs = tagged_on(tag_kind(query.kind), day).filter(person_id__in=access.visible_people(request.user).values("id"))
+    qs = access.visible_tags_held(request.user, tag_kind(query.kind), day)
     if query.before:
         qs = qs.filter(pk__lt=query.before)
     items, next_before = page_of(qs.select_related("person").order_by("-id"), query.limit)

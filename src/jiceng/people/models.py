@@ -40,7 +40,7 @@ class Person(models.Model):
     area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
     grid = models.ForeignKey("areas.Grid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("网格"))
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_people",
-                                    verbose_name=_("已合并到"))
+                                    verbose_name=_("已合并到"), db_index=False)  # partial index below: almost every row is NULL
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -56,6 +56,7 @@ class Person(models.Model):
             models.Index(fields=["area", "id"], name="person_area_id"),
             models.Index(fields=["grid", "id"], name="person_grid_id"),
             models.Index(fields=["name"], name="person_name"),
+            models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="person_merged_into"),
         ]
 
     def __str__(self) -> str:
@@ -140,8 +141,9 @@ class PersonTag(models.Model):
     list the tag came from (a 民政 roster file, a visit, a person's entry).
     """
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="tags", verbose_name=_("人员"))
-    kind = models.ForeignKey(TagKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("标签"))
+    # Both covered by the composite indexes below (each leads one of them).
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="tags", verbose_name=_("人员"), db_index=False)
+    kind = models.ForeignKey(TagKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("标签"), db_index=False)
     risk_type = models.CharField(_("风险类型"), max_length=16, blank=True)
     valid_from = models.DateField(_("起始日期"))
     valid_to = models.DateField(_("终止日期"), null=True, blank=True)

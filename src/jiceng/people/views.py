@@ -24,7 +24,7 @@ from jiceng.errors import DomainError, NotFound
 from . import access, identity
 from .actions import (
     PersonInput, do_add_member, do_create_household, do_end_tag, do_merge_people, do_register_person, do_remove_member, do_set_tag,
-    members_of, tag_kind, tagged_on,
+    members_of, tag_kind,
 )
 from .export import xlsx_response
 from .filters import PersonFilter, filter_households, filter_people, page_of
@@ -215,8 +215,7 @@ def tag_history(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return render(request, "people/tag_history.html", ctx)
-        people = access.visible_people(request.user).values("id")
-        qs = tagged_on(kind, day).filter(person_id__in=people).select_related("person", "person__area", "set_by").order_by("-id")
+        qs = access.visible_tags_held(request.user, kind, day).select_related("person", "person__area", "set_by").order_by("-id")
         show_names = access.shows_names(request.user)
         if request.GET.get("export") == "xlsx":
             rows = ([access.listed_person(request.user, t.person, show_names)["name"], access.listed_person(request.user, t.person, show_names)["id_number"],
