@@ -111,8 +111,11 @@ class _Row:
 
 # --- reading --------------------------------------------------------------------------
 
-def read_sheet(data: bytes, filename: str = "") -> list[dict[str, Any]]:
-    """Rows of the first sheet of an .xlsx (or a UTF-8 .csv) as dicts keyed by field; header row mapped by COLUMNS."""
+def read_sheet(data: bytes, filename: str = "", columns: dict[str, tuple[str, ...]] | None = None,
+               required: tuple[str, ...] = REQUIRED) -> list[dict[str, Any]]:
+    """Rows of the first sheet of an .xlsx (or a UTF-8 .csv) as dicts keyed by field; the header row is mapped by
+    ``columns`` (field → accepted headers; default: the roster's COLUMNS)."""
+    columns = columns or COLUMNS
     if filename.lower().endswith(".csv"):
         import csv
 
@@ -130,9 +133,9 @@ def read_sheet(data: bytes, filename: str = "") -> list[dict[str, Any]]:
     if not table:
         raise InvalidInput(_("文件是空的"), field="file")
     header = [str(h or "").strip() for h in table[0]]
-    by_header = {h: f for f, hs in COLUMNS.items() for h in hs}
+    by_header = {h: f for f, hs in columns.items() for h in hs}
     positions = {by_header[h]: i for i, h in enumerate(header) if h in by_header}
-    missing = [LABELS[f] for f in REQUIRED if f not in positions]
+    missing = [columns[f][0] for f in required if f not in positions]
     if missing:
         raise InvalidInput(_("表头缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}, field="file")
     if len(table) - 1 > MAX_ROWS:

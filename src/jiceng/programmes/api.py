@@ -8,7 +8,8 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from jiceng.accounts.models import User
@@ -163,6 +164,20 @@ def create_pairing(request: HttpRequest, payload: PairingIn):
     household = people_access.access_household(request.user, payload.household)
     pairing = do_pair(request.user, scheme=scheme, helper=helper, household=household, started=payload.started)
     return Status(201, _pairing(pairing))
+
+
+class ImportedOut(Schema):
+    created: int
+
+
+@router.post("/pairings/import", response={200: ImportedOut, **ERRORS}, summary="Import pairings (.xlsx or .csv): all rows or none",
+             description="Columns 户编号, 帮扶人账号, 结对方案, 结对日期. Errors answer 400 with `errors` per row; nothing is written.")
+def import_pairings(request: HttpRequest, file: File[UploadedFile]):
+    from jiceng.people.importer import read_sheet
+
+    from .importer import COLUMNS, REQUIRED, do_import_pairings
+
+    return {"created": do_import_pairings(request.user, read_sheet(file.read(), file.name or "", COLUMNS, REQUIRED))}
 
 
 @router.get("/pairings", response={200: list[PairingOut], **ERRORS}, summary="Current pairings visible to the caller")

@@ -153,6 +153,21 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def pairings(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
+    if request.method == "POST" and request.FILES.get("file"):
+        from jiceng.people.importer import ImportRejected, read_sheet
+
+        from .importer import COLUMNS, REQUIRED, do_import_pairings
+
+        upload = request.FILES["file"]
+        try:
+            made = do_import_pairings(request.user, read_sheet(upload.read(), upload.name, COLUMNS, REQUIRED))
+        except ImportRejected as exc:
+            messages.error(request, exc.message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已导入结对 %(n)s 对") % {"n": made})
+        return redirect("programmes:pairings")
     if request.method == "POST":
         try:
             scheme = PairingScheme.objects.filter(code=request.POST.get("scheme", "")).first()
