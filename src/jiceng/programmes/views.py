@@ -107,7 +107,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _or_404(access.access_visit, request.user, pk)
     categories = finding_category_choices()
     suggested = categories.filter(parent__code="fanpin").first() if visit.household_id and hasattr(visit.household, "monitoring") else None
-    chosen = suggested or categories.first()
+    chosen = suggested
     specs = [s for s in (chosen.field_specs() if chosen else []) if s.get("stage", "submit") == "submit"]
     return render(request, "programmes/visit_detail.html", {"visit": visit, "photos": visit.photos.all(), "categories": categories,
                                                             "suggested": chosen.code if chosen else "", "specs": specs, "values": {}})
