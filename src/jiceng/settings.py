@@ -251,6 +251,10 @@ SERIALIZATION_MODULES = {"json-exact": "jiceng.security.serializer"}
 # another path; an anchor is due when the last is older than this many hours.
 ANCHOR_DIR = Path(os.environ.get("JICENG_ANCHOR_DIR", str(DATA_DIR / "anchors"))).resolve()
 ANCHOR_KEY_PATH = Path(os.environ.get("JICENG_ANCHOR_KEY", str(DATA_DIR / "anchor-key.pem"))).resolve()
+# Encryption at rest of phones and ID numbers (jiceng.sealed, docs/security.md):
+# the field key ring (AES-GCM and HMAC keys with ids), created 0600 on first use;
+# keep it out of database backups (jiceng backup writes it only with --keys DIR).
+FIELD_KEY_PATH = Path(os.environ.get("JICENG_FIELD_KEY_FILE", str(DATA_DIR / "field-keys.json"))).resolve()
 ANCHOR_INTERVAL_HOURS = float(os.environ.get("JICENG_ANCHOR_INTERVAL_HOURS", "24"))
 # A client's claimed time (a sensor's alert time) is data, refused outside this
 # window around the server clock; a series records at most one alert_repeat
