@@ -89,6 +89,9 @@ def _load(world, n: int) -> dict:
     from jiceng.people.idnumber import make_id_number
     from jiceng.people.models import TagKind
     from jiceng.programmes.models import PairingScheme
+    from jiceng.sealed import blind_index, keyring, seal
+
+    ring = keyring()  # the ID numbers and phones are loaded sealed, with their keyed hashes, as the registry stores them
 
     rng = random.Random(5)
     today = timezone.localdate()
@@ -112,8 +115,10 @@ def _load(world, n: int) -> dict:
             if number not in seen:
                 seen.add(number)
                 break
-        people.append((pid, number, f"人员{pid}", "M" if int(number[16]) % 2 else "F", born, f"138{pid:08d}", f"{village.name}{pid}号",
-                       village.code, grid, now, now))
+        phone = f"138{pid:08d}"
+        people.append((pid, seal(number, "people.person.id_number", ring=ring), blind_index(number, "id_number", ring=ring), f"人员{pid}",
+                       "M" if int(number[16]) % 2 else "F", born, seal(phone, "people.person.phone", ring=ring),
+                       blind_index(phone, "phone", ring=ring), f"{village.name}{pid}号", village.code, grid, now, now))
         if pid % 3 == 1:
             hh_id += 1
             households.append((hh_id, f"B{hh_id:08d}", f"{village.name}{pid}号", village.code, grid, pid, now))
@@ -130,8 +135,8 @@ def _load(world, n: int) -> dict:
         if pid % 50 == 3:
             tags.append((kinds["elderly-alone"], pid, date(2025, 1, 1), None))
     plan_rows = [(1, "基准走访计划", "visit", villages[0].code[:6] + "000000", 30, today - dt.timedelta(days=60), None, None, "", True, admin, now)]
-    _insert(connection, "people_person", ["id", "id_number", "name", "sex", "birth_date", "phone", "address", "area_id", "grid_id",
-                                          "created_at", "updated_at"], people)
+    _insert(connection, "people_person", ["id", "id_number", "id_number_index", "name", "sex", "birth_date", "phone", "phone_index", "address",
+                                          "area_id", "grid_id", "created_at", "updated_at"], people)
     _insert(connection, "people_household", ["id", "number", "address", "area_id", "grid_id", "head_id", "created_at"], households)
     _insert(connection, "people_membership", ["id", "household_id", "person_id", "relationship", "joined"], members)
     _insert(connection, "people_persontag", ["kind_id", "person_id", "valid_from", "valid_to", "risk_type", "source", "set_at", "end_reason"],
@@ -236,9 +241,11 @@ def _queries(world, load: dict) -> list[tuple]:
             "AND h.area_id >= %s AND h.area_id < %s AND NOT EXISTS (SELECT 1 FROM programmes_pairing p WHERE p.household_id = m.household_id "
             "AND p.ended IS NULL) ORDER BY m.area_id, m.id LIMIT 200", [low, high])
     overdue = overdue_visits_for(worker, today)
-    measure("a grid worker's overdue visits", lambda: list(overdue_visits_for(worker, today)[:100]), overdue[:100],
-            "SELECT t.id FROM programmes_plantarget t JOIN programmes_visitplan p ON p.id = t.plan_id WHERE t.assignee_id = %s "
-            "AND t.next_due < %s AND p.active ORDER BY t.next_due, t.id LIMIT 100", [worker.pk, today])
+    measure("a grid worker's overdue visits (first 100, with plan, household, grid, village)", lambda: list(overdue_visits_for(worker, today)[:100]),
+            overdue[:100],
+            "SELECT t.*, p.*, h.*, g.*, a.* FROM programmes_plantarget t JOIN programmes_visitplan p ON p.id = t.plan_id "
+            "LEFT JOIN people_household h ON h.id = t.household_id LEFT JOIN areas_grid g ON g.id = t.grid_id JOIN areas_area a ON a.code = t.area_id "
+            "WHERE t.assignee_id = %s AND t.next_due < %s AND p.active ORDER BY t.next_due, t.id LIMIT 100", [worker.pk, today])
     return rows
 
 
@@ -253,11 +260,11 @@ def _import(world, n: int) -> tuple:
 
     rng = random.Random(11)
     villages = world.villages[:20]
-    rows, seen = [], set(Person.objects.values_list("id_number", flat=True).iterator(chunk_size=50_000)) if n else set()
+    rows, seen = [], set()  # address code 110101: never among the loaded people (431102)
     for i in range(n):
         village = villages[i % len(villages)]
         while True:
-            number = make_id_number("431102", date(1940, 1, 1) + dt.timedelta(days=rng.randrange(25000)), rng.randrange(1000))
+            number = make_id_number("110101", date(1940, 1, 1) + dt.timedelta(days=rng.randrange(25000)), rng.randrange(1000))
             if number not in seen:
                 seen.add(number)
                 break

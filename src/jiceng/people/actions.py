@@ -294,8 +294,8 @@ def do_end_tag(user: User | None, tag: PersonTag, *, valid_to: Any, reason: str)
 # --- merging duplicates --------------------------------------------------------------
 
 def _snapshot(person: Person) -> dict:
-    return {"id_number": identity.id_number_of(person), "name": person.name, "phone": identity.phone_of(person),
-            "address": person.address, "area": person.area_id, "grid": person.grid_id,
+    # The ID number and phone stay (sealed) on the duplicate's own row, which is kept; the record does not copy them.
+    return {"name": person.name, "address": person.address, "area": person.area_id, "grid": person.grid_id,
             "birth_date": person.birth_date.isoformat() if person.birth_date else None, "sex": person.sex}
 
 
@@ -327,9 +327,11 @@ def do_merge_people(user: User | None, survivor: Person, duplicate: Person, *, r
             dup_membership.save(update_fields=["left"])
         Household.objects.filter(head=duplicate).update(head=survivor if dup_membership.left is None else None)
     Membership.objects.filter(person=duplicate).update(person=survivor)
-    for name in ("phone", "address"):
-        if not getattr(survivor, name) and getattr(duplicate, name):
-            setattr(survivor, name, getattr(duplicate, name))
+    if not identity.phone_of(survivor) and identity.phone_of(duplicate):
+        for k, v in identity.phone_fields(identity.phone_of(duplicate)).items():
+            setattr(survivor, k, v)
+    if not survivor.address and duplicate.address:
+        survivor.address = duplicate.address
     if survivor.grid_id is None:
         survivor.grid_id = duplicate.grid_id
     survivor.save()

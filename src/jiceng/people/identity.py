@@ -1,8 +1,8 @@
 """Reading and writing a person's ID number and phone: the one place that knows how they are stored.
 
-Everything else in the registry calls these functions; when the ID number and
-phone move to encrypted storage with a keyed-hash lookup column, only this
-module changes (the lookup becomes a filter on the hash column).
+Both are sealed at rest (``jiceng.sealed``: AES-GCM columns); lookups go through
+the keyed-hash columns beside them (``id_number_index``, ``phone_index``).
+Everything else in the registry calls these functions.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jiceng.errors import InvalidInput
+from jiceng.sealed import blind_index, blind_indexes
 
 from .idnumber import IdNumberError, birth_date_of, sex_of, validate_id_number
 
@@ -50,22 +51,27 @@ def clean_id_number(value: object) -> str:
 
 
 def identity_fields(id_number: str) -> dict:
-    """Stored columns for a clean ID number, with the birth date and sex it encodes."""
-    return {"id_number": id_number, "birth_date": birth_date_of(id_number), "sex": sex_of(id_number)}
+    """Stored columns for a clean ID number (with its keyed hash), and the birth date and sex it encodes."""
+    return {"id_number": id_number, "id_number_index": blind_index(id_number, "id_number"), "birth_date": birth_date_of(id_number),
+            "sex": sex_of(id_number)}
 
 
 def phone_fields(phone: str) -> dict:
-    """Stored columns for a normalised phone."""
-    return {"phone": phone}
+    """Stored columns for a normalised phone, with its keyed hash (set here too: ``update()`` does not run ``pre_save``)."""
+    return {"phone": phone, "phone_index": blind_index(phone, "phone")}
 
 
 def by_id_number_q(id_number: str) -> Q:
-    """A filter finding the person rows with this (clean) ID number."""
-    return Q(id_number=id_number)
+    """A filter finding the person rows with this (clean) ID number: its keyed hash under every key of the ring."""
+    return Q(id_number_index__in=blind_indexes(id_number, "id_number"))
 
 
 def by_id_numbers_q(id_numbers: list[str]) -> Q:
-    return Q(id_number__in=id_numbers)
+    return Q(id_number_index__in=[h for n in id_numbers for h in blind_indexes(n, "id_number")])
+
+
+def by_phone_q(phone: str) -> Q:
+    return Q(phone_index__in=blind_indexes(phone, "phone"))
 
 
 def id_number_of(person) -> str:

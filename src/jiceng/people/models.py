@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.sealed import BlindIndexField, SealedCharField
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("男")
@@ -31,11 +33,14 @@ class Person(models.Model):
     of its ID number still find the surviving person.
     """
 
-    id_number = models.CharField(_("身份证号码"), max_length=18, blank=True, default="")
+    # Encrypted at rest (jiceng.sealed); found through the keyed hash beside it.
+    id_number = SealedCharField(_("身份证号码"), max_length=18, blank=True, default="")
+    id_number_index = BlindIndexField(source="id_number", scope="id_number")
     name = models.CharField(_("姓名"), max_length=32)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = SealedCharField(_("联系电话"), max_length=20, blank=True, default="")
+    phone_index = BlindIndexField(source="phone", scope="phone")
     address = models.CharField(_("住址"), max_length=200, blank=True)
     area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
     grid = models.ForeignKey("areas.Grid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("网格"))
@@ -49,7 +54,8 @@ class Person(models.Model):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         constraints = [
-            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="person_one_row_per_id_number"),
+            # One row per ID number, held on the keyed hash (a ciphertext differs each time it is written).
+            models.UniqueConstraint(fields=["id_number_index"], condition=~Q(id_number_index=""), name="person_one_row_per_id_number"),
         ]
         indexes = [
             # Lists scoped to an area subtree or a grid, newest first (keyset on id).
