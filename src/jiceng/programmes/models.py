@@ -379,3 +379,40 @@ class StarRating(models.Model):
     class Meta:
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="star_rating_once_a_year")]
+
+
+class CadreTask(models.Model):
+    """One task of a cadre's list for a year (e.g. a first secretary's 13 tasks), done on a date."""
+
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cadre_tasks", verbose_name=_("责任人"))
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("驻点"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    order = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("任务"), max_length=200)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    note = models.CharField(_("完成情况"), max_length=300, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("下达人"))
+
+    class Meta:
+        ordering = ["assignee_id", "year", "order"]
+        constraints = [models.UniqueConstraint(fields=["assignee", "year", "order"], name="cadretask_order_unique")]
+
+
+class QuarterlyEvaluation(models.Model):
+    """A cadre's evaluation score (0–100) for a quarter, with who evaluated."""
+
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("被考评人"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1)
+    comment = models.CharField(_("评语"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("考评人"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignee", "year", "quarter"], name="evaluation_once_a_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="evaluation_quarter_1_to_4"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="evaluation_score_0_to_100"),
+        ]

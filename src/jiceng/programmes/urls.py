@@ -23,4 +23,6 @@ urlpatterns = [
     path("targets/", views_targets_points.targets, name="targets"),
     path("targets/<int:pk>/", views_targets_points.target_detail, name="target"),
     path("points/", views_targets_points.points, name="points"),
+    path("cadres/", views_targets_points.cadres, name="cadres"),
+    path("tasks/<int:pk>/done/", views_targets_points.my_task_done, name="task_done"),
 ]

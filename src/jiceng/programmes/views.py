@@ -77,7 +77,10 @@ def mine(request: HttpRequest) -> HttpResponse:
         p.head_name = people_access.listed_person(request.user, p.household.head, show)["name"] if p.household.head_id else ""
     for t in overdue:
         t.days_late = (today - t.next_due).days
-    return render(request, "programmes/mine.html", {"overdue": overdue, "soon": soon, "pairings": pairings, "today": today})
+    from .cadres import tasks_of
+
+    tasks = list(tasks_of(request.user).filter(year=today.year))
+    return render(request, "programmes/mine.html", {"overdue": overdue, "soon": soon, "pairings": pairings, "today": today, "tasks": tasks})
 
 
 @login_required

@@ -148,3 +148,59 @@ def points(request: HttpRequest) -> HttpResponse:
                                                       "criteria": STAR_CRITERIA, "this_year": timezone.localdate().year,
                                                       "pending": SignUp.objects.filter(activity__in=[a.pk for a in activities], checked_in_at__isnull=True)
                                                       .select_related("activity", "person")[:50]})
+
+
+@login_required
+def cadres(request: HttpRequest) -> HttpResponse:
+    """Cadres' task lists and quarterly scores in the manager's area; assigning tasks and scoring a quarter."""
+    from jiceng.accounts.models import User
+
+    from .cadres import cadre_summary, do_assign_tasks, do_evaluate
+
+    _manager(request)
+    year = int(request.GET.get("year") or timezone.localdate().year) if (request.GET.get("year") or "").isdigit() or not request.GET.get("year") \
+        else timezone.localdate().year
+    if request.method == "POST":
+        try:
+            assignee = User.objects.filter(username=request.POST.get("assignee", "").strip(), is_active=True).first()
+            area = _scoped_areas(request).filter(code=request.POST.get("area", "")).first()
+            if assignee is None:
+                raise DomainError(_("没有这个账号"), field="assignee")
+            if area is None:
+                raise DomainError(_("请选择驻点"), field="area")
+            if request.POST.get("action") == "tasks":
+                made = do_assign_tasks(request.user, assignee, area=area, year=request.POST.get("year"),
+                                       titles=request.POST.get("titles", "").splitlines())
+                messages.success(request, _("已下达 %(n)s 项任务") % {"n": len(made)})
+            else:
+                do_evaluate(request.user, assignee, area=area, year=request.POST.get("year"), quarter=request.POST.get("quarter"),
+                            score=request.POST.get("score"), comment=request.POST.get("comment", ""))
+                messages.success(request, _("考评已记录"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{request.path}?year={year}")
+    rows = cadre_summary(request.user, year)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(f"cadres-{year}.xlsx", f"{year}年任务与考评", ["驻点", "姓名", "任务数", "已完成", "一季度", "二季度", "三季度", "四季度"],
+                             ([r["area__name"], r["name"], r["total"], r["done"], *[float(s) if s is not None else "" for s in r["scores"]]]
+                              for r in rows))
+    return render(request, "programmes/cadres.html", {"rows": rows, "year": year, "areas": _scoped_areas(request).filter(level="village")})
+
+
+@login_required
+def my_task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    from .cadres import do_complete_task
+    from .models import CadreTask
+
+    if request.method != "POST":
+        raise Http404
+    task = CadreTask.objects.filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    try:
+        do_complete_task(request.user, task, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("任务已完成"))
+    return redirect("programmes:mine")
