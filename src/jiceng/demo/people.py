@@ -164,7 +164,52 @@ def seed_people(world: World, seed: int = 1, households_per_village: int = 30, h
     except InvalidInput:  # no one living alone there
         pass
     stats.visits = _visit_history(rng, today, start)
+    seed_targets_and_points(world, rng, today)
     return stats
+
+
+def seed_targets_and_points(world: World, rng: random.Random, today: dt.date) -> None:
+    """A 两癌筛查 target over the first township with progress (some villages behind), a volunteer activity with
+    check-ins and a points store, and a first secretary's task list with a quarter scored."""
+    from jiceng.areas.models import Area
+    from jiceng.programmes.cadres import do_assign_tasks, do_complete_task, do_evaluate
+    from jiceng.programmes.models import Reward
+    from jiceng.programmes.points import do_check_in, do_create_activity, do_sign_up
+    from jiceng.programmes.targets import do_create_target, do_report_progress
+
+    township = world.townships[0]
+    tz = world.users[f"tz-{township.code[6:9]}"]
+    villages = list(Area.objects.filter(parent=township).order_by("code"))
+    year_start = today.replace(month=1, day=1)
+    target = do_create_target(tz, name=f"{today.year}年两癌筛查", unit="人", area=township, starts=year_start,
+                              ends=today.replace(month=12, day=31), shares={v: rng.randint(200, 600) for v in villages})
+    for share in target.shares.select_related("area"):
+        pace = rng.choice([0.4, 0.7, 0.85, 0.95, 1.05])
+        done = int(float(share.planned) * pace)
+        for part in (done // 2, done - done // 2):
+            if part:
+                do_report_progress(tz, share, quantity=part, reported_on=today - dt.timedelta(days=rng.randint(1, 200)),
+                                   funds_used=str(part * 60) if rng.random() < .5 else None)
+    village = villages[0]
+    staff = world.users[f"cun-{village.code}"]
+    activity = do_create_activity(staff, name="河道清洁志愿服务", area=village, on=today - dt.timedelta(days=3), points=20, capacity=30)
+    people = list(Person.objects.filter(area=village).order_by("id")[:12])
+    for person in people:
+        do_check_in(staff, do_sign_up(staff, activity, person))
+    Reward.objects.get_or_create(name="洗衣粉", area=village, defaults={"cost": 15, "stock": 40})
+    Reward.objects.get_or_create(name="食用油（5升）", area=village, defaults={"cost": 60, "stock": 10})
+    secretary = world.users[f"dy-{village.code}-1"]
+    tasks = do_assign_tasks(tz, secretary, area=village, year=today.year, titles=FIRST_SECRETARY_TASKS)
+    for task in tasks[:7]:
+        do_complete_task(secretary, task, on=today - dt.timedelta(days=rng.randint(5, 200)), note="已完成")
+    for quarter in range(1, (today.month - 1) // 3 + 1):
+        do_evaluate(tz, secretary, area=village, year=today.year, quarter=quarter, score=rng.choice(["88", "91.5", "94", "86.5"]))
+
+
+FIRST_SECRETARY_TASKS = [
+    "建强村党组织", "推进强村富民", "提升治理水平", "为民办事服务", "落实防返贫监测帮扶", "发展壮大村集体经济", "抓好人居环境整治",
+    "推动移风易俗", "化解矛盾纠纷", "加强平安建设", "落实惠民政策", "培养后备力量", "管好用好帮扶资金",
+]
 
 
 def _kind(name: str):
