@@ -21,7 +21,10 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
+        from django.utils import timezone
+
+        # Excel has no time zones: write the local (Asia/Shanghai) wall time.
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
     if isinstance(value, dt.date):
         return value
     text = str(value)

@@ -198,9 +198,12 @@ def pairings(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         rows = ([p.scheme.name, p.helper.display_name, p.household.number,
                  people_access.listed_person(request.user, p.household.head, show)["name"] if p.household.head_id else "",
-                 p.household.area.name, p.started, p.ended, "、".join(f"{d}:{p.duties_done.get(d, '')}" for d in p.scheme.duties)]
+                 p.household.area.name, p.started, p.ended,
+                 "、".join(f"{d} {p.duties_done[d]}" for d in p.scheme.duties if d in p.duties_done),
+                 "、".join(d for d in p.scheme.duties if d not in p.duties_done)]
                 for p in qs.iterator(chunk_size=2000))
-        return xlsx_response("pairings.xlsx", "结对帮扶", ["结对方案", "帮扶人", "户编号", "户主", "村（社区）", "结对日期", "解除日期", "职责完成情况"], rows)
+        return xlsx_response("pairings.xlsx", "结对帮扶", ["结对方案", "帮扶人", "户编号", "户主", "村（社区）", "结对日期", "解除日期",
+                                                         "已做职责（最近日期）", "未记录的职责"], rows)
     page, next_before = page_of(qs)
     for p in page:
         p.items = checklist(p)
