@@ -278,7 +278,7 @@ def do_set_tag(user: User | None, person: Person, kind: TagKind, *, valid_from: 
 @transaction.atomic
 def do_end_tag(user: User | None, tag: PersonTag, *, valid_to: Any, reason: str) -> PersonTag:
     """End a tag on ``valid_to`` (the first day it no longer holds), with the reason; the row stays in the history."""
-    tag = PersonTag.objects.select_for_update().select_related("person", "kind").get(pk=tag.pk)
+    tag = PersonTag.objects.select_for_update(of=("self",)).select_related("person", "kind").get(pk=tag.pk)
     access.check_manage_place(user, tag.person.area, tag.person.grid)
     end = clean_date(valid_to, "valid_to", _("终止日期"))
     reason = clean_text(reason, "reason", _("终止原因"), 200, required=True)

@@ -52,7 +52,7 @@ def do_assign_tasks(user: User | None, assignee: User, *, area: Area, year: Any,
 @transaction.atomic
 def do_complete_task(user: User | None, task: CadreTask, *, on: Any = None, note: str = "") -> CadreTask:
     """The cadre (or a manager of the area) records a task as done."""
-    task = CadreTask.objects.select_for_update().select_related("area").get(pk=task.pk)
+    task = CadreTask.objects.select_for_update(of=("self",)).select_related("area").get(pk=task.pk)
     if not (user is not None and task.assignee_id == user.pk):
         access.check_manage_in(user, task.area)
     if task.done_on is not None:

@@ -84,7 +84,8 @@ def _amount(value: Any, field: str, label: str) -> Decimal:
 @transaction.atomic
 def do_record_income(user: User | None, monitored: MonitoredHousehold, *, year: Any, total: Any, members: Any = None) -> tuple[IncomeRecord, Case | None]:
     """Record a year's household income; per head under the monitoring line opens a case (once per household-year)."""
-    monitored = MonitoredHousehold.objects.select_for_update().select_related("household__area", "household__grid", "household__head").get(pk=monitored.pk)
+    monitored = (MonitoredHousehold.objects.select_for_update(of=("self",))
+                 .select_related("household__area", "household__grid", "household__head").get(pk=monitored.pk))
     access.check_manage_in(user, monitored.household.area)
     try:
         year = int(year)
@@ -157,7 +158,7 @@ def do_add_measure(user: User | None, monitored: MonitoredHousehold, *, kind: st
 def do_exit_monitoring(user: User | None, monitored: MonitoredHousehold, *, exited_on: Any, evidence: str) -> MonitoredHousehold:
     """Mark the risk removed (风险消除) with the date and the evidence; needs a measure taken and, if incomes are recorded,
     the latest year's income per head at or above the line."""
-    monitored = MonitoredHousehold.objects.select_for_update().select_related("household__area").get(pk=monitored.pk)
+    monitored = MonitoredHousehold.objects.select_for_update(of=("self",)).select_related("household__area").get(pk=monitored.pk)
     access.check_manage_in(user, monitored.household.area)
     if monitored.status != MonitoringStatus.MONITORED:
         raise Conflict(_("该户已于 %(day)s 消除风险") % {"day": monitored.exited_on}, field="status")

@@ -63,7 +63,7 @@ def do_pair(user: User | None, *, scheme: PairingScheme, helper: User, household
 
 @transaction.atomic
 def do_end_pairing(user: User | None, pairing: Pairing, *, ended: Any = None, reason: str) -> Pairing:
-    pairing = Pairing.objects.select_for_update().select_related("household__area").get(pk=pairing.pk)
+    pairing = Pairing.objects.select_for_update(of=("self",)).select_related("household__area").get(pk=pairing.pk)
     access.check_manage_in(user, pairing.household.area)
     if pairing.ended is not None:
         raise Conflict(_("该结对已于 %(day)s 解除") % {"day": pairing.ended.isoformat()}, field="ended")
@@ -78,7 +78,7 @@ def do_end_pairing(user: User | None, pairing: Pairing, *, ended: Any = None, re
 @transaction.atomic
 def do_mark_duty(user: User | None, pairing: Pairing, duty: str, *, on: Any = None) -> Pairing:
     """Record a duty of the checklist as done on ``on`` (the helper or a manager of the area)."""
-    pairing = Pairing.objects.select_for_update().select_related("scheme", "household__area").get(pk=pairing.pk)
+    pairing = Pairing.objects.select_for_update(of=("self",)).select_related("scheme", "household__area").get(pk=pairing.pk)
     if not (user is not None and pairing.helper_id == user.pk) :
         access.check_manage_in(user, pairing.household.area)
     if pairing.ended is not None:

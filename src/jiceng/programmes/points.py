@@ -86,7 +86,7 @@ def _post(account: PointsAccount, delta: int, reason: str, by: User, **refs: Any
 @transaction.atomic
 def do_check_in(user: User | None, signup: SignUp) -> PointsEntry:
     """Check a signed-up person in: the activity's points are granted once."""
-    signup = SignUp.objects.select_for_update().select_related("activity", "person").get(pk=signup.pk)
+    signup = SignUp.objects.select_for_update(of=("self",)).select_related("activity", "person").get(pk=signup.pk)
     access.check_manage_in(user, signup.activity.area)
     if signup.checked_in_at is not None:
         raise Conflict(_("已签到，积分已发放"), field="signup")

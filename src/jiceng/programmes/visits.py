@@ -214,7 +214,7 @@ def _clean_visit(data: VisitInput, now: dt.datetime) -> tuple[dt.datetime, str, 
 def do_log_visit(user: User | None, target: PlanTarget, data: VisitInput, *, now: dt.datetime | None = None) -> Visit:
     """Log a visit or patrol of ``target``; the target's next due date moves on from the visit (a one-off target is done)."""
     now = now or timezone.now()
-    target = PlanTarget.objects.select_for_update().select_related("plan", "area").get(pk=target.pk)
+    target = PlanTarget.objects.select_for_update(of=("self",)).select_related("plan", "area").get(pk=target.pk)
     access.check_may_visit(user, target)
     at, findings, lat, lon, photos = _clean_visit(data, now)
     visit = Visit.objects.create(target=target, household_id=target.household_id, grid_id=target.grid_id, area_id=target.area_id,
@@ -239,7 +239,7 @@ def finding_category_choices() -> QuerySet[Category]:
 def do_open_case_from_visit(user: User | None, visit: Visit, *, category: Category, title: str = "", urgency: str = "normal",
                             fields: dict | None = None) -> Case:
     """Open a case from a visit's finding in one step: place, household, head and findings filled in; the visit links to it."""
-    visit = Visit.objects.select_for_update().select_related("household__head", "area", "grid").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("household__head", "area", "grid", "by").get(pk=visit.pk)
     if visit.case_id:
         raise InvalidInput(_("这次走访的发现已转为工单 %(number)s") % {"number": visit.case.number}, field="visit")
     if not visit.findings:
