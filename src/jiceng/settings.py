@@ -63,9 +63,11 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' JS and CSS from the package: no CDN
     "jiceng.areas",
     "jiceng.accounts",
+    "jiceng.people",
     "jiceng.cases",
     "jiceng.triage",
     "jiceng.insurance",
+    "jiceng.programmes",
     "jiceng.api",
     "jiceng.web",
     "jiceng.demo",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("insurance/", include("jiceng.insurance.urls")),
     path("triage/", include("jiceng.triage.urls")),
     path("cases/", include("jiceng.cases.urls")),
+    path("people/", include("jiceng.people.urls")),
+    path("programmes/", include("jiceng.programmes.urls")),
     path("access-log/", include("jiceng.accounts.urls")),
     path("", include("jiceng.web.urls")),
 ]
