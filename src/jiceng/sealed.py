@@ -330,7 +330,7 @@ class SealedCharField(models.TextField):
         value = self.get_prep_value(value)
         if value is None:
             return None
-        return seal(str(value), self.context)
+        return seal(value if isinstance(value, str) else str(value), self.context)
 
     def value_to_string(self, obj) -> str:
         """Serialised (dumpdata, backups) as ciphertext: a backup alone holds no readable value."""
@@ -450,6 +450,7 @@ class RotationReport:
     key_id: str
     rows: int
     retired: list[str]
+    skipped: list[str]
 
 
 def add_key() -> KeyRing:
@@ -460,11 +461,13 @@ def add_key() -> KeyRing:
     return keyring()
 
 
-def reseal_all(*, batch: int = 500, app_models=None) -> int:
+def reseal_all(*, batch: int = 500, app_models=None, skipped: list[str] | None = None) -> int:
     """Re-encrypt every sealed column and rebuild every blind index under the current key.
 
     Each batch is one transaction; a value already under the current key is
-    left alone, so an interrupted rotation resumes where it stopped.
+    left alone, so an interrupted rotation resumes where it stopped. A row with
+    a value that does not decrypt is left as it is (its key stays in use) and
+    described in ``skipped``.
     """
     from django.db import transaction
 
@@ -475,17 +478,17 @@ def reseal_all(*, batch: int = 500, app_models=None) -> int:
         for rows in _raw_rows(model, names, batch):
             with transaction.atomic():
                 for pk, *stored in rows:
-                    stale = [(f, s) for f, s in zip(entry.sealed, stored, strict=True) if s and key_id_of(s) != ring.current.id]
-                    if not stale:
+                    pairs = list(zip(entry.sealed, stored, strict=True))
+                    if not any(s and key_id_of(s) != ring.current.id for _f, s in pairs):
                         continue
-                    changes: dict[str, str] = {}
-                    plain = {}
-                    for f, s in zip(entry.sealed, stored, strict=True):
-                        plain[f.attname] = unseal(s, f.context, ring=ring) if s else ""
-                    for f, _s in stale:
-                        changes[f.attname] = seal(plain[f.attname], f.context, ring=ring)
-                    for ix in entry.indexes:
-                        changes[ix.attname] = blind_index(plain[ix.source], ix.scope, ring=ring)
+                    try:
+                        plain = {f.attname: unseal(s, f.context, ring=ring) if s else "" for f, s in pairs}
+                    except SealedKeyError as exc:
+                        if skipped is not None:
+                            skipped.append(f"{model._meta.label} #{pk}: {exc.message}")
+                        continue
+                    changes = {f.attname: seal(plain[f.attname], f.context, ring=ring) for f, s in pairs if s}
+                    changes.update({ix.attname: blind_index(plain[ix.source], ix.scope, ring=ring) for ix in entry.indexes})
                     _update_raw(model, pk, changes)
                     done += 1
     return done
@@ -522,10 +525,11 @@ def retire_unused_keys(app_models=None) -> list[str]:
 def rotate_keys(*, retire: bool = False, batch: int = 500) -> RotationReport:
     """A new current key, every value re-encrypted and re-indexed under it, old keys dropped if asked."""
     ring = add_key()
-    rows = reseal_all(batch=batch)
+    skipped: list[str] = []
+    rows = reseal_all(batch=batch, skipped=skipped)
     keys_rotated.send(sender=None, key_id=ring.current.id)
     retired = retire_unused_keys() if retire else []
-    return RotationReport(ring.current.id, rows, retired)
+    return RotationReport(ring.current.id, rows, retired, skipped)
 
 
 def unreadable_values(app_models=None, limit: int = 20) -> list[str]:

@@ -32,6 +32,8 @@ BOOKKEEPING = {
     "case.content_fingerprint": "retry bookkeeping (tells a retry from a reused key); the content itself is covered",
     "case.query_code": "the reporter's access credential (查询码), not part of the record; may be reissued",
     "case.open311_token": "Open311 client's token for a pending request; bookkeeping of the adapter",
+    "case.reporter_phone_index": "keyed hash of the sealed phone for lookups (jiceng.sealed); rebuilt from the phone, never shown",
+    "case.reporter_id_index": "keyed hash of the sealed ID number for lookups (jiceng.sealed); rebuilt from it, never shown",
     "event.id": "surrogate key; the event's place is its case and seq",
     "event.marks": "diagnostic fingerprints that let verify name a changed column; the hash protects the event "
                    "(blanking them is caught: tests/cases/test_legacy_chain.py)",

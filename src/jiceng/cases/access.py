@@ -32,6 +32,7 @@ from jiceng.accounts.models import PersonalDataAccess, Role, User
 from jiceng.areas.codes import Level
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, subtree_q
 from jiceng.people.masking import mask_free_value, person_fields
+from jiceng.sealed import Unreadable
 
 from . import workflow
 from .errors import InvalidInput, NotFound, NotPermitted
@@ -311,6 +312,9 @@ def person_view(user: User | None, case: Case, *, reveal: bool = False, purpose:
     if reveal:
         log_personal_data_access(user, case, purpose)
     data = person_fields(case.reporter_name, case.reporter_phone, case.reporter_id_number, case.address, reveal=unmasked)
+    for key, value in (("phone", case.reporter_phone), ("id_number", case.reporter_id_number)):
+        if isinstance(value, Unreadable):  # a value the field key cannot decrypt shows as such, not as a masked marker
+            data[key] = str(value)
     data["can_reveal"] = need and not unmasked
     return data
 

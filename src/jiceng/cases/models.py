@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.areas.models import UnitLevel
+from jiceng.sealed import BlindIndexField, SealedCharField
 
 from .states import Action, Channel, Rating, State, Urgency
 from .workflow import SNAPSHOT_FIELDS, Snapshot
@@ -131,8 +132,11 @@ class Case(models.Model):
     anonymous = models.BooleanField(_("anonymous"), default=False)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_cases")
     reporter_name = models.CharField(_("reporter name"), max_length=32, blank=True)
-    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
-    reporter_id_number = models.CharField(_("reporter ID number"), max_length=18, blank=True)
+    # Encrypted at rest (jiceng.sealed); equality lookups go through the keyed-hash columns below.
+    reporter_phone = SealedCharField(_("reporter phone"), max_length=20, blank=True)
+    reporter_id_number = SealedCharField(_("reporter ID number"), max_length=18, blank=True)
+    reporter_phone_index = BlindIndexField(source="reporter_phone", scope="phone")
+    reporter_id_index = BlindIndexField(source="reporter_id_number", scope="id_number")
     source_ref = models.CharField(_("source reference"), max_length=64, blank=True, help_text=_("Device, hotline ticket or external id"))
     # SHA-256 of (caller, client's idempotency key): a retried submission finds its case.
     idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
@@ -331,8 +335,8 @@ class UnlocatedReport(models.Model):
     fields = models.JSONField(default=dict, blank=True)
     anonymous = models.BooleanField(default=False)
     reporter_name = models.CharField(max_length=32, blank=True)
-    reporter_phone = models.CharField(max_length=20, blank=True)
-    reporter_id_number = models.CharField(max_length=18, blank=True)
+    reporter_phone = SealedCharField(max_length=20, blank=True)
+    reporter_id_number = SealedCharField(max_length=18, blank=True)
     source_ref = models.CharField(max_length=64, blank=True)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     received_at = models.DateTimeField(_("received at"))

@@ -24,7 +24,7 @@ from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.numbering import allocate_number
 from jiceng.cases.sla import SHANGHAI
 from jiceng.cases.states import Action, Channel, Rating, State, Urgency
-
+from jiceng.sealed import SealedCharField
 from jiceng.triage.keys import index_cases
 
 from . import names
@@ -343,7 +343,8 @@ def generate_cases(world: World, n: int, seed: int = 1, now: datetime | None = N
                     recent_numbers.append(number)
                 if len(recent_numbers) > 200:
                     del recent_numbers[:100]
-            _raw_insert(Case, [[getattr(c, f.attname) for f in _fields_of(Case)] for c in cases])
+            # pre_save: the blind indexes of the sealed reporter columns are computed there (jiceng.sealed).
+            _raw_insert(Case, [[f.pre_save(c, True) for f in _fields_of(Case)] for c in cases])
             ids = dict(Case.objects.filter(number__in=[c.number for c in cases]).values_list("number", "id"))
             event_fields = _fields_of(CaseEvent)
             rows = []
@@ -376,6 +377,8 @@ def _raw_insert(model: type[models.Model], rows: list[list]) -> None:
             adapt.append(ops.adapt_datetimefield_value)
         elif isinstance(f, models.JSONField):
             adapt.append(lambda v, enc=f.encoder: ops.adapt_json_value(v, enc))
+        elif isinstance(f, SealedCharField):  # encrypted at rest, like every other write
+            adapt.append(lambda v, f=f: f.get_db_prep_save(v, connection))
         else:
             adapt.append(None)
     prepared = [[a(v) if a and v is not None else v for a, v in zip(adapt, row, strict=True)] for row in rows]
