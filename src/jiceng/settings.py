@@ -63,9 +63,11 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' JS and CSS from the package: no CDN
     "jiceng.areas",
     "jiceng.accounts",
+    "jiceng.people",
     "jiceng.cases",
     "jiceng.triage",
     "jiceng.insurance",
+    "jiceng.programmes",
     "jiceng.stats",
     "jiceng.api",
     "jiceng.web",
@@ -240,6 +242,7 @@ JICENG_WORKING_HOURS = os.environ.get("JICENG_WORKING_HOURS", "08:30-12:00,14:30
 JICENG_DUE_SOON_SHARE = float(os.environ.get("JICENG_DUE_SOON_SHARE", "0.2"))
 JICENG_SUPERVISE_AFTER_HOURS = int(os.environ.get("JICENG_SUPERVISE_AFTER_HOURS", "4"))
 JICENG_ESCALATE_AFTER_HOURS = int(os.environ.get("JICENG_ESCALATE_AFTER_HOURS", "13"))
+JICENG_SUPERVISE_REPLY_DAYS = int(os.environ.get("JICENG_SUPERVISE_REPLY_DAYS", "2"))  # working days to answer a 督办
 
 # Backups (jiceng backup): JSON whose times keep their microseconds (the hash chain covers them).
 SERIALIZATION_MODULES = {"json-exact": "jiceng.security.serializer"}
@@ -250,6 +253,10 @@ SERIALIZATION_MODULES = {"json-exact": "jiceng.security.serializer"}
 # another path; an anchor is due when the last is older than this many hours.
 ANCHOR_DIR = Path(os.environ.get("JICENG_ANCHOR_DIR", str(DATA_DIR / "anchors"))).resolve()
 ANCHOR_KEY_PATH = Path(os.environ.get("JICENG_ANCHOR_KEY", str(DATA_DIR / "anchor-key.pem"))).resolve()
+# Encryption at rest of phones and ID numbers (jiceng.sealed, docs/security.md):
+# the field key ring (AES-GCM and HMAC keys with ids), created 0600 on first use;
+# keep it out of database backups (jiceng backup writes it only with --keys DIR).
+FIELD_KEY_PATH = Path(os.environ.get("JICENG_FIELD_KEY_FILE", str(DATA_DIR / "field-keys.json"))).resolve()
 ANCHOR_INTERVAL_HOURS = float(os.environ.get("JICENG_ANCHOR_INTERVAL_HOURS", "24"))
 # A client's claimed time (a sensor's alert time) is data, refused outside this
 # window around the server clock; a series records at most one alert_repeat

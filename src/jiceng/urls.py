@@ -11,6 +11,8 @@ urlpatterns = [
     path("triage/", include("jiceng.triage.urls")),
     path("stats/", include("jiceng.stats.urls")),
     path("cases/", include("jiceng.cases.urls")),
+    path("people/", include("jiceng.people.urls")),
+    path("programmes/", include("jiceng.programmes.urls")),
     path("access-log/", include("jiceng.accounts.urls")),
     path("", include("jiceng.web.urls")),
 ]

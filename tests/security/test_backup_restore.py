@@ -92,3 +92,40 @@ def test_backup_refuses_a_non_empty_directory(data, tmp_path):
     (tmp_path / "b" / "x").write_text("x")
     with pytest.raises(CommandError, match="不是空目录"):
         call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+
+
+def test_keys_are_kept_out_of_the_data_backup_and_restored_from_their_own_directory(data, settings, tmp_path):
+    """The dump holds ciphertext only; another machine needs the key directory to read it."""
+    from jiceng.sealed import keyring
+
+    case = Case.objects.get()
+    phone = case.reporter_phone
+    settings.ANCHOR_KEY_PATH = tmp_path / "anchor-key.pem"
+    settings.ANCHOR_KEY_PATH.write_text("-----BEGIN PRIVATE KEY-----\nnot a real key, only copied\n")
+    out = io.StringIO()
+    call_command("backup", str(tmp_path / "b"), "--keys", str(tmp_path / "k"), stdout=out)
+    assert "分开保管" in out.getvalue()
+    dump = (tmp_path / "b" / "database.json").read_text()
+    assert phone and phone not in dump and "sealed1:" in dump
+    assert not any(p.name in ("field-keys.json", "anchor-key.pem") for p in (tmp_path / "b").rglob("*"))
+    assert sorted(p.name for p in (tmp_path / "k").iterdir()) == ["anchor-key.pem", "field-keys.json"]
+    assert stat.S_IMODE((tmp_path / "k").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "k" / "field-keys.json").stat().st_mode) == 0o600
+
+    # Another machine: empty database, its own (fresh) keys.
+    call_command("flush", interactive=False, verbosity=0)
+    settings.MEDIA_ROOT, settings.ANCHOR_DIR = tmp_path / "new-attachments", tmp_path / "new-anchors"
+    settings.FIELD_KEY_PATH, settings.ANCHOR_KEY_PATH = tmp_path / "new" / "field-keys.json", tmp_path / "new" / "anchor-key.pem"
+    keyring()
+    with pytest.raises(CommandError, match="--keys"):
+        call_command("restore", str(tmp_path / "b"), stdout=io.StringIO())
+    assert Case.objects.count() == 0
+    call_command("restore", str(tmp_path / "b"), "--keys", str(tmp_path / "k"), stdout=io.StringIO())
+    assert Case.objects.get().reporter_phone == phone
+    assert settings.ANCHOR_KEY_PATH.read_text().startswith("-----BEGIN")
+    assert "已校验 1 件工单" in _verify()
+
+
+def test_the_key_directory_may_not_be_inside_the_data_backup(data, tmp_path):
+    with pytest.raises(CommandError, match="分开保管"):
+        call_command("backup", str(tmp_path / "b"), "--keys", str(tmp_path / "b" / "keys"), stdout=io.StringIO())

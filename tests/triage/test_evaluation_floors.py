@@ -22,13 +22,19 @@ DATA = Path(__file__).parent / "data"
 # wrong & confident 0.138, 无法判断 on in-scope 0.017; repeats recall 0.889, precision 0.889, false merges 0.111.
 ROUTING_FLOORS = {"top1": 0.83, "top3": 0.94, "abstain_out_of_scope": 0.72, "multi_recall": 0.5}
 ROUTING_CEILINGS = {"wrong_confident": 0.16, "undecided_in_scope": 0.04}
-REPEAT_FLOORS = {"recall": 0.86, "precision": 0.86}
-REPEAT_CEILINGS = {"false_merge_rate": 0.13}
+# Repeats (2026-11-25, matter-aware scoring): fitted on the development pairs (repeat_pairs.tsv +
+# repeat_pairs_dev2.tsv, 135 pairs): recall 0.877, false merges 0.043; held-out pairs (80, written
+# before the method changed, never fitted on): recall 0.950, false merges 0.200.
+REPEAT_FLOORS = {"dev": {"recall": 0.85, "precision": 0.9}, "heldout": {"recall": 0.92, "precision": 0.8}}
+REPEAT_CEILINGS = {"dev": {"false_merge_rate": 0.06}, "heldout": {"false_merge_rate": 0.22}}
+REPEAT_SETS = {"dev": ("repeat_pairs.tsv", "repeat_pairs_dev2.tsv"), "heldout": ("repeat_pairs_heldout.tsv",)}
 
 
 def test_the_evaluation_set_is_big_and_varied_enough():
     complaints = load_complaints(DATA / "complaints.tsv")
     pairs = load_pairs(DATA / "repeat_pairs.tsv")
+    heldout = load_pairs(DATA / "repeat_pairs_heldout.tsv")
+    assert sum(p.same for p in heldout) >= 40 and sum(not p.same for p in heldout) >= 40
     assert len(complaints) >= 200
     assert sum(not c.in_scope for c in complaints) >= 20 and sum(len(c.issues) > 1 for c in complaints) >= 15
     assert len({code for c in complaints for code in c.acceptable}) >= 30  # nearly every category is asked for
@@ -44,10 +50,12 @@ def test_cold_start_routing_stays_above_its_floors(world):
         assert got[key] <= ceiling, (key, got[key], ceiling)
 
 
-def test_paraphrased_repeats_are_found_and_different_matters_kept_apart(world):
-    got = repeat_figures(load_pairs(DATA / "repeat_pairs.tsv"), repeat_decider(world.villages[-1].code))
-    print(got)
-    for key, floor in REPEAT_FLOORS.items():
-        assert got[key] >= floor, (key, got[key], floor)
-    for key, ceiling in REPEAT_CEILINGS.items():
-        assert got[key] <= ceiling, (key, got[key], ceiling)
+@pytest.mark.parametrize("part", ["dev", "heldout"])
+def test_paraphrased_repeats_are_found_and_different_matters_kept_apart(world, part):
+    pairs = [p for name in REPEAT_SETS[part] for p in load_pairs(DATA / name)]
+    got = repeat_figures(pairs, repeat_decider(world.villages[-1].code))
+    print(part, got)
+    for key, floor in REPEAT_FLOORS[part].items():
+        assert got[key] >= floor, (part, key, got[key], floor)
+    for key, ceiling in REPEAT_CEILINGS[part].items():
+        assert got[key] <= ceiling, (part, key, got[key], ceiling)

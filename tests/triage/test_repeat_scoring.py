@@ -43,10 +43,27 @@ def test_the_same_id_number_is_a_signal(world):
 
 
 def test_the_same_address_written_differently_is_a_signal(world):
-    first = submit(world, title="漏水", description="楼上漏水", reporter_phone="13900000001", address="幸福小区三幢 ２单元")
-    new = submit(world, title="噪音", description="夜间施工", reporter_phone="13900000002", address="幸福小区3栋2单元")
-    codes, score = _reasons(find_repeat_candidates(new, min_score=0), first)
-    assert "same_address" in codes and score >= section("repeats")["weights"]["same_address"]
+    first = submit(world, title="漏水", description="楼上卫生间漏水到我家", reporter_phone="13900000001", address="幸福小区三幢 ２单元")
+    new = submit(world, title="楼上漏水", description="楼上漏水把天花板泡坏了", reporter_phone="13900000002", address="幸福小区3栋2单元")
+    (found,) = [c for c in find_repeat_candidates(new, min_score=0) if c.case.pk == first.pk]
+    address = next(r for r in found.reasons if r.code == "same_address")
+    assert address.value > 0.5 and found.score >= section("repeats")["weights"]["same_address"]
+
+
+def test_two_matters_at_one_address_are_not_likely_the_same(world):
+    """The place counts only as far as the matters agree (the reason says so)."""
+    first = submit(world, title="漏水", description="楼上漏水", reporter_phone="13900000001", address="幸福小区3栋2单元")
+    new = submit(world, title="噪音", description="夜间施工太吵", reporter_phone="13900000002", address="幸福小区3栋2单元")
+    (found,) = [c for c in find_repeat_candidates(new, min_score=0) if c.case.pk == first.pk]
+    codes = {r.code for r in found.reasons}
+    assert {"same_address", "other_matter"} <= codes and not found.likely
+
+
+def test_water_and_power_cuts_in_one_group_are_different_matters(world):
+    first = submit(world, category="minsheng-utilities", title="停水", description="四组停水三天了", reporter_phone="13900000001", address="红星村四组")
+    new = submit(world, category="minsheng-utilities", title="停电", description="四组停电了一整天", reporter_phone="13900000002", address="红星村四组")
+    (found,) = [c for c in find_repeat_candidates(new, min_score=0) if c.case.pk == first.pk]
+    assert "other_subject" in {r.code for r in found.reasons} and not found.likely
 
 
 def test_the_same_grid_is_a_weak_signal(world):

@@ -22,6 +22,7 @@ from jiceng.errors import (
     RateLimited,
     TransitionNotAllowed,
 )
+from jiceng.sealed import SealedKeyError
 
 # Each domain error class answers with one status; subclasses before their bases.
 STATUS_OF = (
@@ -32,6 +33,7 @@ STATUS_OF = (
     (NotFound, 404),
     (RateLimited, 429),
     (InvalidInput, 400),
+    (SealedKeyError, 503),  # the field key ring is missing or does not fit the data: the server's problem
     (ConfigError, 400),
 )
 

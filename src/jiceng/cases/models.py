@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.areas.models import UnitLevel
+from jiceng.sealed import BlindIndexField, SealedCharField
 
 from .states import Action, Channel, Rating, State, Urgency
 from .workflow import SNAPSHOT_FIELDS, Snapshot
@@ -131,8 +132,11 @@ class Case(models.Model):
     anonymous = models.BooleanField(_("anonymous"), default=False)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_cases")
     reporter_name = models.CharField(_("reporter name"), max_length=32, blank=True)
-    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
-    reporter_id_number = models.CharField(_("reporter ID number"), max_length=18, blank=True)
+    # Encrypted at rest (jiceng.sealed); equality lookups go through the keyed-hash columns below.
+    reporter_phone = SealedCharField(_("reporter phone"), max_length=20, blank=True)
+    reporter_id_number = SealedCharField(_("reporter ID number"), max_length=18, blank=True)
+    reporter_phone_index = BlindIndexField(source="reporter_phone", scope="phone")
+    reporter_id_index = BlindIndexField(source="reporter_id_number", scope="id_number")
     source_ref = models.CharField(_("source reference"), max_length=64, blank=True, help_text=_("Device, hotline ticket or external id"))
     # SHA-256 of (caller, client's idempotency key): a retried submission finds its case.
     idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
@@ -164,6 +168,8 @@ class Case(models.Model):
     merged_into = models.CharField(_("merged into"), max_length=24, blank=True)
     resolved_level = models.CharField(_("resolved at tier"), max_length=12, choices=UnitLevel.choices, blank=True)
     suspended_at = models.DateTimeField(_("suspended since"), null=True, blank=True)
+    promised_at = models.DateTimeField(_("promised completion date"), null=True, blank=True)  # 承诺办结时间
+    reply_by = models.DateTimeField(_("supervision reply due"), null=True, blank=True)  # 督办回复期限
 
     # --- bookkeeping for concurrency and the hash chain ---
     version = models.PositiveIntegerField(default=0)
@@ -288,10 +294,11 @@ class SlaMark(models.Model):
         DUE_SOON = "due_soon", _("Due-soon reminder")
         OVERDUE = "overdue", _("Overdue flag")
         SUPERVISE = "supervise", _("Automatic supervision")
+        REPLY_OVERDUE = "reply_overdue", _("Supervision reply overdue")
         ESCALATE = "escalate", _("Automatic escalation")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sla_marks")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     deadline = models.DateTimeField()
     at = models.DateTimeField()
     event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -328,8 +335,8 @@ class UnlocatedReport(models.Model):
     fields = models.JSONField(default=dict, blank=True)
     anonymous = models.BooleanField(default=False)
     reporter_name = models.CharField(max_length=32, blank=True)
-    reporter_phone = models.CharField(max_length=20, blank=True)
-    reporter_id_number = models.CharField(max_length=18, blank=True)
+    reporter_phone = SealedCharField(max_length=20, blank=True)
+    reporter_id_number = SealedCharField(max_length=18, blank=True)
     source_ref = models.CharField(max_length=64, blank=True)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     received_at = models.DateTimeField(_("received at"))

@@ -7,6 +7,12 @@ format on SQLite and PostgreSQL, so a county can move between them),
 first and refuses a backup whose files changed, then loads into an empty
 database only; afterwards ``jiceng verify`` checks the restored chains.
 Everything is written 0600/0700 (the process umask, see settings).
+
+Keys are never in the data backup: phones and ID numbers are in it as
+ciphertext (jiceng.sealed), and a backup that carried its own key would
+protect nothing. ``--keys KEYDIR`` writes the field key ring and the anchor
+signing key to a separate directory (kept in separate custody); restore takes
+them back with ``--keys KEYDIR``.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 
@@ -23,6 +29,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from jiceng import sealed
 from jiceng.errors import DomainError as CaseError
 
 FORMAT = "jiceng-backup-1"
@@ -42,6 +49,67 @@ class BackupSummary:
     directory: Path
     rows: int
     files: int
+    keys: list[str] = field(default_factory=list)
+
+
+FIELD_KEYS_NAME, ANCHOR_KEY_NAME = "field-keys.json", "anchor-key.pem"
+
+
+def _key_files() -> dict[str, Path]:
+    """The secret keys outside the database, by their name in a key backup."""
+    return {FIELD_KEYS_NAME: sealed.key_path(), ANCHOR_KEY_NAME: Path(settings.ANCHOR_KEY_PATH)}
+
+
+def _check_key_dir(keys: Path, data: Path) -> None:
+    keys, data = keys.resolve(), data.resolve()
+    if keys == data or data in keys.parents or keys in data.parents:
+        raise BackupError(f"密钥目录 {keys} 不能在数据备份目录之中（也不能包含它）：密钥要与数据分开保管")
+
+
+def backup_keys(directory: Path | str) -> list[str]:
+    """Copy the field key ring and the anchor signing key into ``directory`` (new or empty, 0700)."""
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()):
+        raise BackupError(f"密钥目录 {target} 不是空目录；请指定新的目录")
+    target.mkdir(parents=True, exist_ok=True)
+    target.chmod(0o700)
+    sealed.keyring()  # make sure the ring exists (a fresh instance creates it on first use)
+    written = []
+    for name, path in _key_files().items():
+        if path.exists():
+            shutil.copyfile(path, target / name)
+            (target / name).chmod(0o600)
+            written.append(name)
+    return written
+
+
+def restore_keys(directory: Path | str) -> list[str]:
+    """Install the keys of a key backup; a key file already here is kept beside as ``*.replaced-<time>``."""
+    source = Path(directory)
+    if not (source / FIELD_KEYS_NAME).is_file():
+        raise BackupError(f"{source} 中没有字段密钥文件 {FIELD_KEYS_NAME}（用 jiceng backup --keys 备份的密钥目录）")
+    installed = []
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    for name, path in _key_files().items():
+        if not (source / name).is_file():
+            continue
+        if path.exists():
+            if path.read_bytes() == (source / name).read_bytes():
+                continue
+            path.rename(path.with_name(f"{path.name}.replaced-{stamp}"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / name, path)
+        path.chmod(0o600)
+        installed.append(name)
+    return installed
+
+
+def _keys_needed(dump: Path) -> set[str]:
+    """The field key ids the sealed values of a database dump were encrypted with."""
+    ids: set[str] = set()
+    for row in json.loads(dump.read_text(encoding="utf-8")):
+        ids.update(sealed.key_id_of(v) for v in row.get("fields", {}).values() if isinstance(v, str) and sealed.is_sealed(v))
+    return ids
 
 
 def anchor_dir() -> Path:
@@ -65,11 +133,13 @@ def _manifest_files(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): _sha256(p) for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST}
 
 
-def do_backup(directory: Path | str) -> BackupSummary:
-    """Write a complete backup into ``directory`` (new or empty)."""
+def do_backup(directory: Path | str, keys: Path | str | None = None) -> BackupSummary:
+    """Write a complete backup of the data into ``directory`` (new or empty), the keys into ``keys`` if given."""
     target = Path(directory)
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"备份目录 {target} 不是空目录；请指定新的目录")
+    if keys is not None:
+        _check_key_dir(Path(keys), target)
     target.mkdir(parents=True, exist_ok=True)
     target.chmod(0o700)
     # Rows keep their primary keys (no --natural-primary): the hash chain covers ids such as the actor's user id.
@@ -83,7 +153,8 @@ def do_backup(directory: Path | str) -> BackupSummary:
     files = _manifest_files(target)
     manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(), "rows": rows, "files": files}
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    return BackupSummary(target, rows, len(files))
+    written = backup_keys(keys) if keys is not None else []
+    return BackupSummary(target, rows, len(files), written)
 
 
 def check_backup(directory: Path | str) -> dict:
@@ -105,14 +176,19 @@ def check_backup(directory: Path | str) -> dict:
     return manifest
 
 
-def do_restore(directory: Path | str) -> BackupSummary:
-    """Restore a backup into this (migrated, empty) instance."""
+def do_restore(directory: Path | str, keys: Path | str | None = None) -> BackupSummary:
+    """Restore a backup into this (migrated, empty) instance, with the keys of ``keys`` if given."""
     from jiceng.cases.models import Case
 
     source = Path(directory)
     manifest = check_backup(source)
     if Case.objects.exists():
         raise BackupError("当前数据库已有工单；恢复只能在空实例上进行（请先新建数据库并执行 jiceng migrate）")
+    installed = restore_keys(keys) if keys is not None else []
+    missing = sorted(_keys_needed(source / DATABASE_FILE) - set(sealed.keyring().keys))
+    if missing:
+        raise BackupError(f"备份中的电话和身份证号用字段密钥 {', '.join(missing)} 加密，本实例的密钥文件 {sealed.key_path()} 中没有；"
+                          "请用 --keys 指定该备份的密钥目录（jiceng backup --keys 所写）")
     # A fresh instance may hold a loaded configuration or a bootstrap admin; the backup brings its own.
     call_command("flush", interactive=False, verbosity=0)
     with transaction.atomic():
@@ -121,4 +197,4 @@ def do_restore(directory: Path | str) -> BackupSummary:
         target = Path(settings.MEDIA_ROOT) if name == "attachments" else anchor_dir()
         target.mkdir(parents=True, exist_ok=True)
         _copy_tree(source / name, target)
-    return BackupSummary(source, manifest["rows"], len(manifest["files"]))
+    return BackupSummary(source, manifest["rows"], len(manifest["files"]), installed)

@@ -32,6 +32,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jiceng.sealed import SealedKeyError
 from jiceng.textcheck import has_control_character
 
 INT_LIMIT = 2**63 - 1  # the widest integer column on either database
@@ -189,20 +190,21 @@ def check_request(request: HttpRequest) -> None:
         _check_json_body(body)
 
 
-def bad_request_response(request: HttpRequest, exc: HostileInput, message: str | None = None) -> HttpResponse:
-    """The 400 in the format of the part of the site that was asked."""
+def bad_request_response(request: HttpRequest, exc: HostileInput, message: str | None = None, status: int = 400) -> HttpResponse:
+    """The 400 (or ``status``) in the format of the part of the site that was asked."""
     if message is None:
         message = exc.reason % {"label": label_of(exc.field)}
         message = message[:1].upper() + message[1:]
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "invalid", "message": message, "field": exc.field}, status=400,
+        code = "invalid" if status == 400 else "field_key"
+        return JsonResponse({"code": code, "message": message, "field": exc.field}, status=status,
                             json_dumps_params={"ensure_ascii": False})
     if request.path.startswith("/open311/"):
         from jiceng.api.open311 import render_error
 
         fmt = "xml" if request.path.endswith(".xml") else "json"
-        return render_error(fmt, 400, message)
-    return render(request, "security/bad_request.html", {"message": message, "field": exc.field}, status=400)
+        return render_error(fmt, status, message)
+    return render(request, "security/bad_request.html", {"message": message, "field": exc.field}, status=status)
 
 
 class HostileInputMiddleware:
@@ -224,4 +226,7 @@ class HostileInputMiddleware:
 
         if isinstance(exception, InvalidInput):
             return bad_request_response(request, HostileInput(exception.field or "", "%(label)s"), message=exception.message)
+        if isinstance(exception, SealedKeyError):
+            # The field key ring is missing or does not fit the data: the operator's problem, said plainly (503).
+            return bad_request_response(request, HostileInput("", "%(label)s"), message=exception.message, status=503)
         return None

@@ -64,19 +64,20 @@ def frequent_callers(
         return []
     scoped = visible_cases(user).filter(created_at__gte=now - timedelta(days=period_days), created_at__lte=now, anonymous=False)
     out: list[Caller] = []
-    for kind, column in (("phone", "reporter_phone"), ("id_number", "reporter_id_number")):
+    # Grouped by the keyed hash (jiceng.sealed blind index): the columns themselves are ciphertext.
+    for kind, column, index in (("phone", "reporter_phone", "reporter_phone_index"), ("id_number", "reporter_id_number", "reporter_id_index")):
         groups = (
-            scoped.exclude(**{column: ""}).values(column).annotate(n=Count("id"), last=Max("created_at"))
+            scoped.exclude(**{index: ""}).values(index).annotate(n=Count("id"), last=Max("created_at"))
             .filter(n__gt=min_cases).order_by("-n", "-last")[:limit]
         )
         for g in groups:
-            cases = list(scoped.filter(**{column: g[column]}).select_related("category", "area").order_by("-created_at")[:MAX_CASES_SHOWN])
+            cases = list(scoped.filter(**{index: g[index]}).select_related("category", "area").order_by("-created_at")[:MAX_CASES_SHOWN])
             latest = cases[0]
             allowed = needs_personal_data(user, latest)
             show = reveal and allowed
             if show:
                 log_personal_data_access(user, latest, purpose="frequent-callers")
-            raw = g[column]
+            raw = getattr(latest, column)  # decrypted from the latest case
             masker = mask_phone if kind == "phone" else mask_id_number
             out.append(Caller(
                 kind=kind, value=raw if show else masker(raw), name=latest.reporter_name if show else mask_name(latest.reporter_name),

@@ -253,3 +253,27 @@ def _second_issue(top: int, clause_raw: np.ndarray, p: dict[str, float]) -> int 
         if row[j] >= p["multi_score"] and row[j] - row[top] >= p["multi_margin"] and row[j] > best_raw:
             best, best_raw = j, float(row[j])
     return best
+
+
+# --- the matter of a report, for repeat detection -------------------------------------
+
+def matter_distribution(vectors: np.ndarray, p: dict[str, float] | None = None, prof: Profiles | None = None) -> np.ndarray:
+    """Per report (rows of sentence embeddings, n × 512): a probability over the categories (n × C).
+
+    The semantic half of the cold-start score only, so it is one matrix product
+    for hundreds of stored candidates (their embeddings are in CaseKey); two
+    reports of the same matter land on the same categories, two matters at one
+    place mostly do not. Rows without an embedding (zeros) give a flat row.
+    """
+    p = p or params()
+    prof = prof or profiles()
+    n, c = len(vectors), len(prof.codes)
+    if n == 0 or c == 0 or not len(prof.prototypes):
+        return np.full((n, max(c, 1)), 1.0 / max(c, 1))
+    sims = vectors.astype(np.float32) @ prof.prototypes.T.astype(np.float32)  # n × P
+    starts = np.searchsorted(prof.owner, np.arange(c))  # prototypes are stored category by category
+    sem = np.maximum.reduceat(sims, starts, axis=1)  # per category: its best prototype
+    logits = sem / max(p["temperature"], 1e-6)
+    logits -= logits.max(axis=1, keepdims=True)
+    e = np.exp(logits)
+    return e / e.sum(axis=1, keepdims=True)

@@ -141,16 +141,17 @@ def repeat_decider(area_code: str = "000000000000") -> Callable[[Pair], bool]:
     """``repeat_figures``'s decision: the pair's score (``repeats.score_pair`` with the configured weights)
     reaches ``likely_score``. Only what a report says is compared: no phone numbers, grids or categories."""
     from .config import section
-    from .repeats import Draft, _keys_of_draft, score_pair
+    from .repeats import Draft, _keys_of_draft, contrast_groups, matter_rule, score_pair
 
     cfg = section("repeats")
     weights = cfg.get("weights", {})
     meaning_range = (float(cfg.get("meaning_low", 0.4)), float(cfg.get("meaning_high", 0.7)))
     likely = float(cfg.get("likely_score", 0.5))
+    rule, groups = matter_rule(cfg), contrast_groups(cfg)
 
     def decide(pair: Pair) -> bool:
-        a = _keys_of_draft(Draft(area_id=area_code, description=pair.text_a, address=pair.address_a))
-        b = _keys_of_draft(Draft(area_id=area_code, description=pair.text_b, address=pair.address_b))
-        return score_pair(a, b, weights, meaning_range)[0] >= likely
+        a = _keys_of_draft(Draft(area_id=area_code, description=pair.text_a, address=pair.address_a), groups)
+        b = _keys_of_draft(Draft(area_id=area_code, description=pair.text_b, address=pair.address_b), groups)
+        return score_pair(a, b, weights, meaning_range, rule)[0] >= likely
 
     return decide

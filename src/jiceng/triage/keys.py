@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
 from jiceng.cases.models import Case
+from jiceng.sealed import blind_index
 
 from .models import CaseKey
 from .text import normalise_address, tokens
@@ -13,19 +16,24 @@ from .text import normalise_address, tokens
 MAX_TOKENS = 60  # enough to compare matters; keeps the row small
 
 
-def digest(value: str) -> str:
-    """A stable 128-bit digest of a phone number or ID number ('' stays '')."""
-    value = "".join(value.split()).upper()
-    return hashlib.sha256(value.encode()).hexdigest()[:32] if value else ""
+
+def phone_key(phone: str) -> str:
+    """The keyed hash (jiceng.sealed blind index) of a phone number: equal for spellings of one number."""
+    return blind_index(phone or "", "phone")
 
 
-def normalise_phone(phone: str) -> str:
-    """Digits only, without a leading +86/0086 country code."""
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
-            return digits[len(prefix):]
-    return digits
+def id_number_key(id_number: str) -> str:
+    """The keyed hash of an ID number ('' stays ''); without the field key it says nothing of the number."""
+    return blind_index(id_number or "", "id_number")
+
+
+def refresh_person_keys() -> int:
+    """Copy every case's current blind indexes into its CaseKey (after ``jiceng rotate-keys``)."""
+    of_case = Case.objects.filter(pk=OuterRef("case_id"))
+    return CaseKey.objects.update(
+        phone_hash=Coalesce(Subquery(of_case.values("reporter_phone_index")[:1]), Value("")),
+        id_hash=Coalesce(Subquery(of_case.values("reporter_id_index")[:1]), Value("")),
+    )
 
 
 def text_tokens(title: str, description: str) -> list[str]:
@@ -54,7 +62,7 @@ def key_for(case: Case, *, with_embedding: bool = False) -> CaseKey:
     """The keys of one case; its embedding only when asked (3 ms; bulk imports fill it lazily)."""
     return CaseKey(
         case_id=case.pk, area_id=case.area_id, created_at=case.created_at, category_id=case.category_id,
-        phone_hash=digest(normalise_phone(case.reporter_phone)), id_hash=digest(case.reporter_id_number),
+        phone_hash=phone_key(case.reporter_phone), id_hash=id_number_key(case.reporter_id_number),
         address_key=normalise_address(case.address)[:200], tokens=" ".join(text_tokens(case.title, case.description)),
         embedding=embeddings_for([case])[0] if with_embedding else None,
     )

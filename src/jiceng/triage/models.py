@@ -13,16 +13,17 @@ class CaseKey(models.Model):
     A rebuildable index (``jiceng triage-index``), not a record: the reference
     to the case carries no database constraint so the ledger can be rebuilt
     (the demo generator bulk-inserts and deletes cases) without touching it.
-    Phone and ID number are stored as SHA-256 digests, so this second table
-    holds no personal data in clear.
+    Phone and ID number are stored as their keyed hashes (the cases' blind
+    indexes, HMAC-SHA256 under the field key, jiceng.sealed), so this second
+    table holds no personal data, and no digest one could brute-force without the key.
     """
 
     case = models.OneToOneField("cases.Case", primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="triage_key")
     area_id = models.CharField(max_length=12)
     created_at = models.DateTimeField()
     category_id = models.BigIntegerField(null=True)
-    phone_hash = models.CharField(max_length=32, blank=True)
-    id_hash = models.CharField(max_length=32, blank=True)
+    phone_hash = models.CharField(max_length=48, blank=True)
+    id_hash = models.CharField(max_length=48, blank=True)
     address_key = models.CharField(max_length=200, blank=True)
     tokens = models.TextField(blank=True, help_text="space-separated distinct jieba tokens of title and description")
     # The sentence embedding of title + description (512 float16): filled when a case is

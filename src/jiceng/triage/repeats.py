@@ -3,7 +3,7 @@
 Candidates come only from indexed lookups, so the cost does not grow with the
 size of the ledger:
 
-* CaseKey by phone digest, ID-number digest, and (area, address key), each
+* CaseKey by the keyed hashes of phone and ID number (jiceng.sealed), and (area, address key), each
   limited to the window;
 * recent cases of the area through the (area, created_at) index of cases;
 * open cases of the area through the (state, area) index of cases;
@@ -31,10 +31,11 @@ from jiceng.cases.actions import do_case_action
 from jiceng.cases.errors import CaseError, Conflict, InvalidInput, NotPermitted
 from jiceng.cases.models import Case
 from jiceng.cases.states import OPEN_STATES, Action, State
+from jiceng.sealed import blind_indexes
 
-from . import semantic
+from . import coldstart, semantic
 from .config import section
-from .keys import digest, embeddings_for, key_for, normalise_phone
+from .keys import embeddings_for, key_for
 from .models import CaseKey, CaseLink, LinkKind
 from .text import cosine
 
@@ -47,6 +48,8 @@ REASON_LABELS = {
     "same_category": gettext_lazy("same category"),
     "text": gettext_lazy("similar text"),
     "meaning": gettext_lazy("similar meaning"),
+    "other_matter": gettext_lazy("different matter at the same place"),
+    "other_subject": gettext_lazy("names a different thing"),
 }
 
 
@@ -108,12 +111,83 @@ class Keys:
     category_id: int | None
     tokens: frozenset[str]
     meaning: np.ndarray | None = None  # sentence embedding (unit vector), see semantic.py
+    matter: np.ndarray | None = None  # probability over the categories (coldstart.matter_distribution)
+    subjects: frozenset[tuple[int, int]] = frozenset()  # (contrast group, subject) named, see contrast_subjects
 
 
-def _keys_of_draft(d: Draft) -> Keys:
+@dataclass(frozen=True)
+class MatterRule:
+    """How the matter of two reports tempers their score (``[repeats]`` of the triage configuration).
+
+    * ``agreement`` — the place signals (same address, grid, category) count fully
+      only when the two reports' category distributions overlap at least this much,
+      in proportion below it: two matters at one address are not one matter;
+    * ``contrast_keep`` — when the reports name different subjects of one contrast
+      group (停水 / 停电, 路灯 / 红绿灯 …) and no common one, the score is multiplied by this.
+    """
+
+    agreement: float = 0.0
+    contrast_keep: float = 1.0
+    # and the whole score is multiplied by floor + (1 − floor)·(agreement share): at 1.0 only the place signals are tempered
+    floor: float = 1.0
+    # one address written inside the other ("西街" and "西街KTV", "长岭村" and "长岭村小学"): this much of a same-address signal
+    address_contains: float = 0.0
+
+
+def matter_rule(cfg: dict) -> MatterRule:
+    return MatterRule(float(cfg.get("matter_agreement", 0.0)), float(cfg.get("contrast_keep", 1.0)),
+                      float(cfg.get("matter_floor", 1.0)), float(cfg.get("address_contains", 0.0)))
+
+
+def address_match(a: str, b: str, contains: float) -> float:
+    """1 for the same normalised address, ``contains`` when one holds the other (at least two characters), else 0."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    short, long_ = sorted((a, b), key=len)
+    return contains if len(short) >= 2 and short in long_ else 0.0
+
+
+def contrast_groups(cfg: dict) -> list[list[tuple[str, ...]]]:
+    """``[[repeats.contrast]]`` groups: per group, per subject, the words that name it."""
+    return [[tuple(w for w in subject if w) for subject in group.get("subjects", [])] for group in cfg.get("contrast", [])]
+
+
+def contrast_subjects(text: str, groups: list[list[tuple[str, ...]]]) -> frozenset[tuple[int, int]]:
+    """The (group, subject) pairs whose words occur in ``text``."""
+    return frozenset((g, s) for g, group in enumerate(groups) for s, words in enumerate(group) if any(w in text for w in words))
+
+
+def _contrasting(a: frozenset[tuple[int, int]], b: frozenset[tuple[int, int]]) -> bool:
+    """Both name subjects of one group, and none in common: 停水 against 停电."""
+    for g in {g for g, _s in a} & {g for g, _s in b}:
+        if not {s for gg, s in a if gg == g} & {s for gg, s in b if gg == g}:
+            return True
+    return False
+
+
+def matter_overlap(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return float(np.minimum(a, b).sum())
+
+
+def _keys_of_draft(d: Draft, groups: list[list[tuple[str, ...]]] | None = None) -> Keys:
     k = key_for(Case(pk=d.case_id, area_id=d.area_id, created_at=d.created_at, category_id=d.category_id, reporter_phone=d.reporter_phone,
                      reporter_id_number=d.reporter_id_number, address=d.address, title=d.title, description=d.description), with_embedding=True)
-    return Keys(k.phone_hash, k.id_hash, k.address_key, d.grid_id, d.category_id, frozenset(k.tokens.split()), semantic.from_bytes(k.embedding))
+    groups = contrast_groups(section("repeats")) if groups is None else groups
+    return _keys_of(k, d.grid_id, d.category_id, groups)
+
+
+def _keys_of(k: CaseKey, grid_id: int | None, category_id: int | None, groups: list[list[tuple[str, ...]]],
+             matter: np.ndarray | None = None) -> Keys:
+    """Keys of a stored or draft CaseKey; the matter computed here unless given (computed in bulk for candidates)."""
+    meaning = semantic.from_bytes(k.embedding)
+    if matter is None and meaning is not None:
+        matter = coldstart.matter_distribution(meaning[None, :])[0]
+    return Keys(k.phone_hash, k.id_hash, k.address_key, grid_id, category_id, frozenset(k.tokens.split()), meaning,
+                matter, contrast_subjects("".join(k.tokens.split()), groups))
 
 
 def meaning_signal(a: np.ndarray | None, b: np.ndarray | None, low: float, high: float) -> float:
@@ -123,52 +197,69 @@ def meaning_signal(a: np.ndarray | None, b: np.ndarray | None, low: float, high:
     return float(min(1.0, max(0.0, (float(a @ b) - low) / (high - low))))
 
 
-def score_pair(a: Keys, b: Keys, weights: dict[str, float], meaning_range: tuple[float, float] = (0.4, 0.7)) -> tuple[float, list[Reason]]:
+PLACE_SIGNALS = ("same_address", "same_grid", "same_category")
+
+
+def score_pair(a: Keys, b: Keys, weights: dict[str, float], meaning_range: tuple[float, float] = (0.4, 0.7),
+               rule: MatterRule | None = None) -> tuple[float, list[Reason]]:
     """Combine the signals between two cases into one score in [0, 1].
 
     Each signal s ∈ [0, 1] with weight w ∈ [0, 1] contributes ``1 - w·s`` to a
     product, and the score is ``1 - product`` (a "noisy or"): one strong signal
     is enough, more signals raise the score, it never exceeds 1, and it never
-    falls when a signal is added.
+    falls when a signal is added. With a :class:`MatterRule`, the place signals
+    are scaled by how much the two reports' matters agree, and the score of what
+    the reports say and where (all but the same person) is multiplied by the
+    matter factor, and by ``contrast_keep`` for contrasting subjects (停水 / 停电).
     """
+    rule = rule or MatterRule()
+    overlap = matter_overlap(a.matter, b.matter)
+    place = 1.0 if overlap is None or rule.agreement <= 0 else min(1.0, overlap / rule.agreement)
     reasons: list[Reason] = []
     if a.phone_hash and a.phone_hash == b.phone_hash:
         reasons.append(Reason("same_phone", 1.0))
     if a.id_hash and a.id_hash == b.id_hash:
         reasons.append(Reason("same_id_number", 1.0))
-    if a.address_key and a.address_key == b.address_key:
-        reasons.append(Reason("same_address", 1.0))
+    if address := address_match(a.address_key, b.address_key, rule.address_contains):
+        reasons.append(Reason("same_address", round(address * place, 3)))
     if a.grid_id is not None and a.grid_id == b.grid_id:
-        reasons.append(Reason("same_grid", 1.0))
+        reasons.append(Reason("same_grid", round(place, 3)))
     if a.category_id is not None and a.category_id == b.category_id:
-        reasons.append(Reason("same_category", 1.0))
+        reasons.append(Reason("same_category", round(place, 3)))
     sim = cosine(a.tokens, b.tokens)
     if sim > 0:
         reasons.append(Reason("text", round(sim, 3)))
     meaning = meaning_signal(a.meaning, b.meaning, *meaning_range)
     if meaning > 0:
         reasons.append(Reason("meaning", round(meaning, 3)))
-    keep = 1.0
-    person_counted = False
+    keep_person = keep = 1.0
     for r in reasons:
         if r.code in ("same_phone", "same_id_number"):
-            if person_counted:
-                continue  # phone and ID number are one signal: the same person
-            person_counted = True
-            w = weights.get("same_person", 0.0)
+            # phone and ID number are one signal (the same person), and the matter does not temper it:
+            # the same caller is worth showing whatever they call about
+            keep_person = 1.0 - max(0.0, min(1.0, weights.get("same_person", 0.0)))
         else:
-            w = weights.get(r.code, 0.0)
-        keep *= 1.0 - max(0.0, min(1.0, w)) * r.value
-    return max(0.0, min(1.0, 1.0 - keep)), reasons
+            keep *= 1.0 - max(0.0, min(1.0, weights.get(r.code, 0.0))) * r.value
+    said = (1.0 - keep) * (rule.floor + (1.0 - rule.floor) * place)
+    if place < 1.0 and (rule.floor < 1.0 or any(r.code in PLACE_SIGNALS for r in reasons)):
+        reasons.append(Reason("other_matter", round(1.0 - place, 3)))
+    if rule.contrast_keep < 1.0 and _contrasting(a.subjects, b.subjects):
+        said *= max(0.0, rule.contrast_keep)
+        reasons.append(Reason("other_subject", round(1.0 - rule.contrast_keep, 3)))
+    score = 1.0 - keep_person * (1.0 - said)
+    return max(0.0, min(1.0, score)), reasons
 
 
 def _candidate_ids(d: Draft, keys: Keys, since: datetime, until: datetime, cap: int) -> set[int]:
     ids: set[int] = set()
     window = {"created_at__gte": since, "created_at__lte": until}
+    # The keyed hash under every key of the ring, so a lookup during a key rotation still finds older rows.
     if keys.phone_hash:
-        ids.update(CaseKey.objects.filter(phone_hash=keys.phone_hash, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
+        phones = blind_indexes(d.reporter_phone, "phone")
+        ids.update(CaseKey.objects.filter(phone_hash__in=phones, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
     if keys.id_hash:
-        ids.update(CaseKey.objects.filter(id_hash=keys.id_hash, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
+        id_numbers = blind_indexes(d.reporter_id_number, "id_number")
+        ids.update(CaseKey.objects.filter(id_hash__in=id_numbers, area_id=d.area_id, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
     if keys.address_key:
         ids.update(CaseKey.objects.filter(area_id=d.area_id, address_key=keys.address_key, **window).order_by("-created_at").values_list("case_id", flat=True)[:cap])
     ids.update(Case.objects.filter(area_id=d.area_id, **window).order_by("-created_at").values_list("pk", flat=True)[:cap])
@@ -204,7 +295,7 @@ def find_repeat_candidates(
     cap = int(cfg.get("max_scan", 400))
     d = Draft.of(case_or_draft) if isinstance(case_or_draft, Case) else case_or_draft
     at = d.created_at or timezone.now()
-    keys = _keys_of_draft(d)
+    keys = _keys_of_draft(d, contrast_groups(cfg))
     ids = _candidate_ids(d, keys, at - timedelta(days=window_days), at, cap)
     # A later case can also be an earlier one's repeat, but at intake only what came before counts.
     qs = Case.objects.filter(pk__in=ids).exclude(state=State.MERGED).filter(created_at__lte=at)
@@ -225,16 +316,25 @@ def find_repeat_candidates(
     _fill_embeddings([stored[pk] for pk in cases], int(cfg.get("embed_per_lookup", 32)))
     meaning_range = (float(cfg.get("meaning_low", 0.4)), float(cfg.get("meaning_high", 0.7)))
     likely = float(cfg.get("likely_score", 0.5))
+    rule, groups = matter_rule(cfg), contrast_groups(cfg)
+    matters = _matters([stored[pk] for pk in cases])
     out: list[Candidate] = []
     for pk, case in cases.items():
-        k = stored[pk]
-        other = Keys(k.phone_hash, k.id_hash, k.address_key, case.grid_id, case.category_id, frozenset(k.tokens.split()),
-                     semantic.from_bytes(k.embedding))
-        score, reasons = score_pair(keys, other, weights, meaning_range)
+        other = _keys_of(stored[pk], case.grid_id, case.category_id, groups, matters.get(pk))
+        score, reasons = score_pair(keys, other, weights, meaning_range, rule)
         if score >= min_score:
             out.append(Candidate(case, round(score, 4), reasons, likely=score >= likely))
     out.sort(key=lambda c: (-c.score, -c.case.pk))
     return out[:limit]
+
+
+def _matters(keys: list[CaseKey]) -> dict[int, np.ndarray]:
+    """The category distributions of the candidates with an embedding, in one matrix product."""
+    with_vectors = [(k.case_id, semantic.from_bytes(k.embedding)) for k in keys if k.embedding is not None]
+    if not with_vectors:
+        return {}
+    rows = coldstart.matter_distribution(np.stack([v for _pk, v in with_vectors]))
+    return {pk: row for (pk, _v), row in zip(with_vectors, rows, strict=True)}
 
 
 def _fill_embeddings(keys: list[CaseKey], cap: int) -> None:

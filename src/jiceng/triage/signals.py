@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from jiceng.cases.models import Case, Category
 from jiceng.cases.tick import ticked
+from jiceng.sealed import keys_rotated
 
 
 @receiver(post_save, sender=Case, dispatch_uid="triage-index-new-case")
@@ -32,3 +33,11 @@ def record_pending_alerts(sender, now, **kwargs) -> str | None:
 
     done = flush_pending_alerts(now)
     return f"告警计数入链 {done} 个序列" if done else None
+
+
+@receiver(keys_rotated, dispatch_uid="triage-refresh-person-keys")
+def refresh_person_keys_after_rotation(sender, key_id: str, **kwargs) -> None:
+    """CaseKey copies the cases' blind indexes: after a key rotation it copies the new ones."""
+    from .keys import refresh_person_keys
+
+    refresh_person_keys()
