@@ -13,7 +13,10 @@ from .helpers import CLOSED_LOOP, walk
 def october(world):
     walk(world, CLOSED_LOOP)
     walk(world, ["accept", "dispatch", "claim", "supervise"])
-    walk(world, [], category="yujing-campus", channel="sensor",
+    from jiceng.accounts.models import Role, User
+
+    camera = User.objects.create(username="camera-key", role=Role.INTEGRATION)
+    walk(world, [], category="yujing-campus", channel="sensor", user=camera,
          fields={"device_id": "CAM-9", "alert_type": "攀爬", "school": "潇湘小学"})
     return world
 
@@ -36,14 +39,14 @@ def test_xlsx_report_has_sheets_with_chinese_headers(october, tmp_path):
     wb = load_workbook(_run(october, "xlsx", tmp_path))
     assert {"指标", "按类别", "预警点位", "单位排名", "图表"} <= set(wb.sheetnames)
     assert wb["指标"]["A2"].value == "指标"
-    assert wb["预警点位"]["A3"].value == "潇湘小学"
+    assert wb["预警点位"]["A2"].value == "潇湘小学" and wb["预警点位"]["A3"].value == "合计"
 
 
 def test_pdf_report_embeds_the_cjk_font_and_its_text_is_chinese(october, tmp_path):
     pdf = _run(october, "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
-    assert "NotoSans" in fonts and " yes " in fonts  # embedded
+    assert "JicengReportCJK" in fonts and " yes yes " in fonts  # the vendored subset, embedded
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "主要指标" in text and "智能预警点位" in text
 

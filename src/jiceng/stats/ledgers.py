@@ -104,8 +104,8 @@ def _columns(kind: str, units: dict[int, str]) -> list[Column]:
             Column(_("Found"), lambda r: r.case.created_at),
             Column(_("Rectify by"), lambda r: r.field("rectify_by")),
             Column(_("Measures"), lambda r: r.field("measures")),
-            Column(_("Rectified"), lambda r: _at(r.last(Action.RESOLVE)) if r.case.resolved_level else None, "count"),
-            Column(_("Closed"), lambda r: _at(r.last(Action.CLOSE)), "count"),
+            Column(_("Rectified on"), lambda r: _at(r.last(Action.RESOLVE)) if r.case.resolved_level else None, "count"),
+            Column(_("Closed on"), lambda r: _at(r.last(Action.CLOSE)), "count"),
             state,
         ]
     if kind == "petition":
