@@ -52,7 +52,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COUNTY_HANDLER: frozenset(_STAFF | _PROGRAMMES | {Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
                                                            Capability.VIEW_STATISTICS}),
     # The county's dispatch centre dispatches (at county tier only: workflow.dispatcher) and places reports.
-    Role.DISPATCH_CENTRE: frozenset(_STAFF | {Capability.DISPATCH, Capability.PLACE_REPORTS}),
+    Role.DISPATCH_CENTRE: frozenset(_STAFF | {Capability.DISPATCH, Capability.PLACE_REPORTS, Capability.VIEW_STATISTICS}),
     Role.SUPERVISOR: frozenset({Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.LEAD, Capability.SEE_PERSONAL_DATA,
                                 Capability.FREQUENT_CALLERS, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
                                 Capability.PLACE_REPORTS, Capability.VIEW_PEOPLE, Capability.MANAGE_PROGRAMMES,
