@@ -9,6 +9,27 @@ def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", default=False, help="run long stress variants")
 
 
+_fuzz_inputs: dict[tuple[str, int], int] = {}  # (test module, worker process) → inputs tried so far
+
+
+def pytest_runtest_logreport(report):
+    """Collect fuzz counters from test reports (teardown reports carry them, from every xdist worker).
+
+    Each report holds a module's running total in one worker process, so the largest one seen is that
+    worker's count however often a report repeats it.
+    """
+    for name, value in report.user_properties:
+        if name == "fuzz_inputs":
+            module, worker, count = value
+            _fuzz_inputs[(module, worker)] = max(_fuzz_inputs.get((module, worker), 0), count)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz budget actually spent, summed over every worker (a 5xx or a crash fails its own test)."""
+    if _fuzz_inputs:
+        terminalreporter.write_line(f"fuzz inputs tried: {sum(_fuzz_inputs.values())}")
+
+
 def pytest_collection_modifyitems(config, items):
     import os
 

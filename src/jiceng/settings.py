@@ -63,9 +63,12 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' JS and CSS from the package: no CDN
     "jiceng.areas",
     "jiceng.accounts",
+    "jiceng.people",
     "jiceng.cases",
     "jiceng.triage",
     "jiceng.insurance",
+    "jiceng.programmes",
+    "jiceng.stats",
     "jiceng.api",
     "jiceng.web",
     "jiceng.demo",
@@ -239,6 +242,7 @@ JICENG_WORKING_HOURS = os.environ.get("JICENG_WORKING_HOURS", "08:30-12:00,14:30
 JICENG_DUE_SOON_SHARE = float(os.environ.get("JICENG_DUE_SOON_SHARE", "0.2"))
 JICENG_SUPERVISE_AFTER_HOURS = int(os.environ.get("JICENG_SUPERVISE_AFTER_HOURS", "4"))
 JICENG_ESCALATE_AFTER_HOURS = int(os.environ.get("JICENG_ESCALATE_AFTER_HOURS", "13"))
+JICENG_SUPERVISE_REPLY_DAYS = int(os.environ.get("JICENG_SUPERVISE_REPLY_DAYS", "2"))  # working days to answer a 督办
 
 # Backups (jiceng backup): JSON whose times keep their microseconds (the hash chain covers them).
 SERIALIZATION_MODULES = {"json-exact": "jiceng.security.serializer"}

@@ -9,7 +9,10 @@ urlpatterns = [
     path("open311/v2/", include("jiceng.api.urls")),
     path("insurance/", include("jiceng.insurance.urls")),
     path("triage/", include("jiceng.triage.urls")),
+    path("stats/", include("jiceng.stats.urls")),
     path("cases/", include("jiceng.cases.urls")),
+    path("people/", include("jiceng.people.urls")),
+    path("programmes/", include("jiceng.programmes.urls")),
     path("access-log/", include("jiceng.accounts.urls")),
     path("", include("jiceng.web.urls")),
 ]

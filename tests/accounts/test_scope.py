@@ -37,6 +37,10 @@ def test_a_county_department_sees_what_was_dispatched_to_it(world):
     tz = world.users[f"tz-{case.area_id[6:9]}"]
     do_case_action(case, "claim", tz, {})
     do_case_action(case, "escalate", tz, {"note": "需县交通局"})
+    # it waits at the county's dispatch centre, which sends it on to the department
+    assert not visible_cases(handler).filter(pk=case.pk).exists()
+    assert visible_cases(world.users["county-centre"]).filter(pk=case.pk).exists()
+    do_case_action(case, "dispatch", world.users["county-centre"], {})
     assert visible_cases(handler).filter(pk=case.pk).exists()
 
 

@@ -69,6 +69,9 @@ def test_it_escalates_from_village_to_township_to_county(world):
     tz = world.users[f"tz-{township_code[6:9]}"]
     case = do_case_action(case, "claim", tz, {})
     case = do_case_action(case, "escalate", tz, {"note": "涉及山林权属确权"})
+    # the county's dispatch centre takes it and dispatches it to the department the routing names
+    assert (case.level, case.state, case.unit) == ("county", State.ACCEPTED, None)
+    case = do_case_action(case, "dispatch", world.users["county-centre"], {})
     assert (case.level, case.unit) == ("county", world.unit("natural_resources", world.county.code))
     handler = world.users["county-natural_resources"]
     case = do_case_action(case, "claim", handler, {})

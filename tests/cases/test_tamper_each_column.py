@@ -66,6 +66,8 @@ def record(world, django_capture_on_commit_callbacks):
         case = do_case_action(case, "claim", staff, {})
         case = do_case_action(case, "note", staff, {"note": "已约双方周五到村委会"}, uploads=[Upload("协议.pdf", PDF, "application/pdf")])
         case = do_case_action(case, "take_ownership", world.users["leader"], {}) if "leader" in world.users else case
+        # an unanswered supervision: its reply date is part of the record (the promise came with the acceptance)
+        case = do_case_action(case, "supervise", world.users["leader"], {"note": "请三日内报告调解进展"}) if "leader" in world.users else case
         case = do_case_action(case, "resolve", staff, {"result": "双方达成协议", "fields": {"mediation_result": "调解成功", "agreement_signed": True}})
     other = submit(world, title="另一件事")
     assert list(iter_problems()) == [], "the untouched record verifies"
@@ -109,7 +111,7 @@ def _changed(value, column: str, case: Case, other: Case, row):
         return not value
     if isinstance(value, int):
         return value + 1
-    if hasattr(value, "tzinfo") or name in ("deadline", "pending_extension", "suspended_at"):
+    if hasattr(value, "tzinfo") or name in ("deadline", "pending_extension", "suspended_at", "promised_at", "reply_by"):
         from django.utils import timezone
 
         return (value or timezone.now()) + timedelta(seconds=1)
@@ -166,6 +168,7 @@ def test_every_case_column_is_covered(record):
     case.refresh_from_db()
     tried = _each(Case, "case", case, case, other)
     assert "case.title" in tried and "case.reporter_phone" in tried and "case.fields" in tried and "case.updated_at" in tried
+    assert "case.promised_at" in tried and "case.reply_by" in tried
 
 
 def test_every_event_column_is_covered(record):

@@ -49,8 +49,13 @@ def test_each_consequence_is_recorded_once_as_the_clock_runs(world):
     assert run_tick(sh(2026, 3, 9, 18)).done["overdue"] == 1
     assert run_tick(sh(2026, 3, 10, 14, 59)).recorded == 0, "4 working hours overdue only at 15:00"
     assert run_tick(sh(2026, 3, 10, 15)).done["supervise"] == 1
-    assert run_tick(sh(2026, 3, 30, 9)).recorded == 0, "a road complaint is not escalated automatically"
-    assert after_claim(case) == ["remind", "flag_overdue", "supervise"]
+    assert Case.objects.get(pk=case.pk).reply_by == sh(2026, 3, 12, 17, 30), "the supervision is answered within 2 working days"
+    assert run_tick(sh(2026, 3, 12, 17, 30)).recorded == 0
+    late = run_tick(sh(2026, 3, 30, 9))
+    assert late.done["escalate"] == 0, "a road complaint is not escalated automatically"
+    assert late.done["reply_overdue"] == 1 and late.recorded == 1, "the unanswered supervision is flagged"
+    assert run_tick(sh(2026, 3, 31, 9)).recorded == 0, "once"
+    assert after_claim(case) == ["remind", "flag_overdue", "supervise", "flag_reply_overdue"]
     fresh = Case.objects.get(pk=case.pk)
     assert fresh.supervise_count == 1 and fresh.level == "village"
     events = CaseEvent.objects.filter(case=case, seq__gt=4)
@@ -118,11 +123,14 @@ def test_an_overdue_dispute_climbs_village_township_county(world):
     later = case.deadline + timedelta(days=5)
     run_tick(later)
     case = Case.objects.get(pk=case.pk)
-    assert (case.level, case.unit) == ("county", world.unit("natural_resources", world.county.code))
+    # the county has a dispatch centre: the escalation waits there to be dispatched to a department
+    assert (case.level, case.state, case.unit) == ("county", "accepted", None)
     run_tick(case.deadline + timedelta(days=30))
     case = Case.objects.get(pk=case.pk)
     assert case.level == "county" and case.escalation_count == 2, "there is no tier above the county"
     assert after_claim(case) == ["flag_overdue", "supervise", "escalate"] * 2 + ["flag_overdue", "supervise"]
+    case = do_case_action(case, "dispatch", world.users["county-centre"], {}, now=case.deadline + timedelta(days=30, hours=1))
+    assert case.unit == world.unit("natural_resources", world.county.code)
     handler = world.users["county-natural_resources"]
     case = do_case_action(case, "claim", handler, {}, now=case.deadline + timedelta(days=31))
     case = do_case_action(case, "resolve", handler, {"result": "已确权", "fields": {"mediation_result": "调解成功"}}, now=case.deadline + timedelta(days=32))

@@ -25,8 +25,13 @@ LEGAL_EDGES = {
     ("escalate", S.HANDLING, S.DISPATCHED), ("resolve", S.HANDLING, S.RESOLVED), ("rate", S.RESOLVED, S.RATED),
     ("rate", S.RESOLVED, S.HANDLING), ("rate", S.RESOLVED, S.DISPUTED), ("waive_rating", S.RESOLVED, S.RATED),
     ("decide", S.DISPUTED, S.HANDLING), ("decide", S.DISPUTED, S.RATED), ("close", S.RATED, S.CLOSED),
+    ("self_handle", S.SUBMITTED, S.HANDLING),
+    # to the next tier's dispatch centre: it arrives accepted, waiting to be dispatched there
+    ("escalate", S.ACCEPTED, S.ACCEPTED), ("escalate", S.DISPATCHED, S.ACCEPTED), ("escalate", S.HANDLING, S.ACCEPTED),
 }
-SELF_LOOPS = {"request_extension", "approve_extension", "reject_extension", "supervise", "take_ownership"}
+SELF_LOOPS = {"request_extension", "approve_extension", "reject_extension", "supervise", "take_ownership", "flag_reply_overdue"}
+# The only actions that may set or move the date promised to the resident.
+PROMISE_ACTIONS = {"accept", "self_handle", "approve_extension"}
 MERGEABLE = {S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.SUSPENDED}
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -35,6 +40,7 @@ ACTORS = {
     "township": workflow.Actor(user_id=2, role="township_staff", level_rank=2, unit_ids=frozenset({20}), in_scope=True),
     "county": workflow.Actor(user_id=3, role="county_handler", unit_ids=frozenset({30})),
     "leader": workflow.Actor(user_id=4, role="supervisor", level_rank=3, in_scope=True),
+    "centre": workflow.Actor(user_id=8, role="dispatch_centre", level_rank=3, unit_ids=frozenset({31}), in_scope=True),
     "resident": workflow.Actor(user_id=5, role="resident", is_reporter=True),
     "auditor": workflow.Actor(user_id=6, role="auditor", level_rank=3, in_scope=True),
     "stranger": workflow.Actor(user_id=7, role="village_staff", level_rank=1, unit_ids=frozenset({99}), in_scope=False),
@@ -50,6 +56,8 @@ def _params(action: str, s: workflow.Snapshot, now: datetime, data) -> dict:
         "plan": "方案", "note": data.draw(st.sampled_from(["理由", ""])), "deadline": later, "unit_id": UNIT_AT_NEXT.get(s.level, 10) if action == "escalate" else 10,
         "result": "结果", "rating": data.draw(st.sampled_from(["satisfied", "basic", "unsatisfied", "bogus"])),
         "decision": data.draw(st.sampled_from(["reopen", "uphold"])), "into": "2026-431102-000001",
+        "via_centre": data.draw(st.booleans()) and s.level == "township",
+        "reply_by": now + timedelta(days=2) if action == "supervise" else None,
     }
 
 
@@ -70,8 +78,16 @@ def test_random_sequences_follow_only_legal_paths(data):
         edge = (action, s.state, to_state)
         assert edge in LEGAL_EDGES or (action in SELF_LOOPS and to_state == s.state) or (action == "merge" and s.state in MERGEABLE and to_state == S.MERGED), edge
         assert who.role != "auditor", "auditors never act"
+        before = s
         s = workflow.apply(s, action, to_state, payload, note)
         log.append((action, to_state, payload, note))
+        if s.promised_at != before.promised_at:
+            assert action in PROMISE_ACTIONS, f"{action} moved the date promised to the resident"
+            assert before.promised_at is None or s.promised_at > before.promised_at, "a promise only moves later"
+        if action == "escalate":
+            assert s.promised_at == before.promised_at, "escalation keeps the resident's promised date"
+        if s.state == S.ACCEPTED and action == "escalate":
+            assert s.unit_id is None and s.level == "county", "via the centre: at county, waiting for its dispatch"
         if s.state == S.CLOSED:
             assert s.rating or s.rating_waiver, "a closed case carries a rating or a recorded waiver"
         assert s.reopen_count <= 2

@@ -1,12 +1,13 @@
 """Hypothesis on every parser hostile input reaches: each answers with its own error, never anything else.
 
 The budget is fixed (max_examples per test); each test prints how many inputs
-it tried, so CI logs show the count (run pytest with -s to see them).
+it tried, so CI logs show the count (the run's summary prints the total).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import math
 
 import pytest
@@ -38,13 +39,14 @@ def _count(name: str) -> None:
     tried[name] = tried.get(name, 0) + 1
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report_counts():
+@pytest.fixture(autouse=True)
+def report_counts(request):
+    """Each test's inputs go into its report; tests/conftest.py prints the total at the end of the run."""
     yield
-    print("\nfuzz inputs tried:", ", ".join(f"{k}={v}" for k, v in sorted(tried.items())), "total", sum(tried.values()))
+    request.node.user_properties.append(("fuzz_inputs", (__name__, os.getpid(), sum(tried.values()))))
 
 
-@settings(max_examples=BUDGET, deadline=None)
+@settings(max_examples=BUDGET, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(SPECS), json_value)
 def test_category_fields_answer_invalid_input_or_a_bounded_value(spec, value):
     _count("fields")
@@ -62,7 +64,7 @@ def test_category_fields_answer_invalid_input_or_a_bounded_value(spec, value):
         assert len(result) <= 50 and all(len(v) <= 100 for v in result)
 
 
-@settings(max_examples=BUDGET, deadline=None)
+@settings(max_examples=BUDGET, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["state", "category", "area", "q", "unit", "before", "overdue"]), hostile_text))
 def test_list_filters_answer_invalid_input_or_a_checked_filter(params):
     _count("filters")
@@ -72,7 +74,7 @@ def test_list_filters_answer_invalid_input_or_a_checked_filter(params):
         assert exc.field in params
 
 
-@settings(max_examples=BUDGET, deadline=None)
+@settings(max_examples=BUDGET, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(hostile_text, st.from_regex(r"\A[0-9]{17}[0-9Xx]\Z"), st.integers()))
 def test_id_numbers_answer_their_own_error(value):
     _count("id_number")
@@ -83,7 +85,7 @@ def test_id_numbers_answer_their_own_error(value):
     assert len(out) == 18
 
 
-@settings(max_examples=BUDGET, deadline=None)
+@settings(max_examples=BUDGET, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(json_value)
 def test_the_input_guard_refuses_only_with_its_own_error(value):
     _count("json_guard")
@@ -97,7 +99,7 @@ def test_the_input_guard_refuses_only_with_its_own_error(value):
         assert exc.reason
 
 
-@settings(max_examples=BUDGET, deadline=None)
+@settings(max_examples=BUDGET, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(["unit", "created_after", "number", "service_request_id", "q"]), hostile_text)
 def test_query_values_refused_only_with_the_guards_error(key, value):
     _count("query_guard")

@@ -33,7 +33,7 @@ def test_a_grid_worker_submits_and_village_staff_run_the_loop(world, client):
                                            "reporter_name": "王建国", "channel": "patrol", "fields.hazard_level": "一般", "fields.rectify_by": "2026-12-30",
                                            "idempotency_key": "k1"})
     case = Case.objects.get(title="楼道电动车充电")
-    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/receipt/"  # the receipt comes first
     client.force_login(village_staff(world, village.code))
     client.post(f"/cases/{case.number}/act/accept/", {"plan": "当天清理", "version": case.version})
     client.post(f"/cases/{case.number}/act/dispatch/", {})

@@ -30,23 +30,36 @@ class Capability(StrEnum):
     OPEN_RISK_CASES = "open_risk_cases"  # open monitoring cases from a high self-pay finding
     PLACE_REPORTS = "place_reports"  # place reports from the 待定位 queue in a village
     READ_ACCESS_LOG = "read_access_log"  # the personal-data access log
+    VIEW_PEOPLE = "view_people"  # the registry of people and households (scope: people.access)
+    MANAGE_PEOPLE = "manage_people"  # register, import, tag and merge people (scope: people.access)
+    MANAGE_PROGRAMMES = "manage_programmes"  # pairings, visit plans, monitoring, targets, points (scope: programmes.access)
+    VIEW_STATISTICS = "view_statistics"  # the leaders' dashboard, ledgers, reports and recurring themes (scope: stats.access)
 
 
 _STAFF = {Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.HANDLE, Capability.SEE_PERSONAL_DATA,
           Capability.FREQUENT_CALLERS}
 
+_REGISTRY = {Capability.VIEW_PEOPLE, Capability.MANAGE_PEOPLE}
+_PROGRAMMES = _REGISTRY | {Capability.MANAGE_PROGRAMMES}
+
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.RESIDENT: frozenset({Capability.SUBMIT}),
-    Role.GRID_WORKER: frozenset(_STAFF),
-    Role.VILLAGE_STAFF: frozenset(_STAFF | {Capability.DISPATCH, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES}),
-    Role.TOWNSHIP_STAFF: frozenset(_STAFF | {Capability.DISPATCH, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
-                                             Capability.PLACE_REPORTS}),
-    Role.COUNTY_HANDLER: frozenset(_STAFF | {Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES}),
+    Role.GRID_WORKER: frozenset(_STAFF | _REGISTRY),
+    Role.VILLAGE_STAFF: frozenset(_STAFF | _PROGRAMMES | {Capability.DISPATCH, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES}),
+    Role.TOWNSHIP_STAFF: frozenset(_STAFF | _PROGRAMMES | {Capability.DISPATCH, Capability.INSURANCE_TOOLS,
+                                                           Capability.OPEN_RISK_CASES, Capability.PLACE_REPORTS,
+                                                           Capability.VIEW_STATISTICS}),
+    Role.COUNTY_HANDLER: frozenset(_STAFF | _PROGRAMMES | {Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
+                                                           Capability.VIEW_STATISTICS}),
+    # The county's dispatch centre dispatches (at county tier only: workflow.dispatcher) and places reports.
+    Role.DISPATCH_CENTRE: frozenset(_STAFF | {Capability.DISPATCH, Capability.PLACE_REPORTS, Capability.VIEW_STATISTICS}),
     Role.SUPERVISOR: frozenset({Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.LEAD, Capability.SEE_PERSONAL_DATA,
                                 Capability.FREQUENT_CALLERS, Capability.INSURANCE_TOOLS, Capability.OPEN_RISK_CASES,
-                                Capability.PLACE_REPORTS}),
+                                Capability.PLACE_REPORTS, Capability.VIEW_PEOPLE, Capability.MANAGE_PROGRAMMES,
+                                Capability.VIEW_STATISTICS}),
     # Auditors read within their scope; they never act and never see personal data unmasked.
-    Role.AUDITOR: frozenset({Capability.FREQUENT_CALLERS, Capability.INSURANCE_TOOLS, Capability.READ_ACCESS_LOG}),
+    Role.AUDITOR: frozenset({Capability.FREQUENT_CALLERS, Capability.INSURANCE_TOOLS, Capability.READ_ACCESS_LOG,
+                             Capability.VIEW_PEOPLE, Capability.VIEW_STATISTICS}),
     Role.ADMIN: frozenset(Capability),
     # Hotlines, cameras and sensors: they submit and post alerts; they never see people.
     Role.INTEGRATION: frozenset({Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.POST_ALERTS}),
@@ -61,6 +74,10 @@ REFUSALS = {
     Capability.OPEN_RISK_CASES: _("You may not open monitoring cases."),
     Capability.PLACE_REPORTS: _("Only dispatchers of the county or a township place reports."),
     Capability.READ_ACCESS_LOG: _("The access log is for auditors and administrators."),
+    Capability.VIEW_PEOPLE: _("The registry of people is for staff only."),
+    Capability.MANAGE_PEOPLE: _("You may not change the registry of people."),
+    Capability.MANAGE_PROGRAMMES: _("You may not manage programmes."),
+    Capability.VIEW_STATISTICS: _("Statistics are for leaders, township and department heads."),
 }
 
 

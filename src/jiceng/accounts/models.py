@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     VILLAGE_STAFF = "village_staff", _("Village / community staff")
     TOWNSHIP_STAFF = "township_staff", _("Township staff")
     COUNTY_HANDLER = "county_handler", _("County department handler")
+    # 区社会治理中心 / 12345 分中心: accepts, dispatches, closes and return-visits county-level cases
+    DISPATCH_CENTRE = "dispatch_centre", _("County dispatch centre")
     SUPERVISOR = "supervisor", _("Leader / supervisor")
     AUDITOR = "auditor", _("Auditor (read-only)")
     ADMIN = "admin", _("Administrator")
@@ -47,10 +49,11 @@ class User(AbstractUser):
 
 
 class PersonalDataAccess(models.Model):
-    """A record that someone viewed a case's unmasked personal data."""
+    """A record that someone viewed unmasked personal data: a case's reporter, or a person of the registry."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     purpose = models.CharField(max_length=64, blank=True)
 

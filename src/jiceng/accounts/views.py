@@ -41,7 +41,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if not can_read_access_log(request.user):
         raise PermissionDenied
     params = {k: request.GET.get(k, "").strip()[:64] for k in ("user", "case", "purpose", "since", "until")}
-    rows = PersonalDataAccess.objects.select_related("user", "case").order_by("-at", "-pk")
+    rows = PersonalDataAccess.objects.select_related("user", "case", "person").order_by("-at", "-pk")
     if params["user"]:
         rows = rows.filter(user__username__icontains=params["user"]) | rows.filter(user__real_name__icontains=params["user"])
     if params["case"]:

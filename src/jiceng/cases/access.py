@@ -41,10 +41,10 @@ from .states import Action, Rating, State
 
 # Roles that read every case in their area subtree; an integration key scoped
 # to an area reads that area (it never acts on the workflow).
-AREA_SCOPED_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
+AREA_SCOPED_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.DISPATCH_CENTRE, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
 AREA_READ_ROLES = AREA_SCOPED_ROLES | {Role.INTEGRATION}
 # Roles that read the cases of the units they belong to.
-UNIT_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.GRID_WORKER})
+UNIT_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_HANDLER, Role.DISPATCH_CENTRE, Role.GRID_WORKER})
 
 
 # --- scope ----------------------------------------------------------------------
@@ -172,7 +172,7 @@ def allowed_action_names(user: User | None, case: Case) -> list[str]:
 
 def allowed_actions(user: User | None, case: Case) -> list[AllowedAction]:
     """The actions ``user`` may take on ``case`` now, each with its parameters and their choices."""
-    from .routing import suggest_unit
+    from .routing import dispatch_centre_units, suggest_unit
 
     out = []
     for action in allowed_action_names(user, case):
@@ -185,6 +185,8 @@ def allowed_actions(user: User | None, case: Case) -> list[AllowedAction]:
                     continue
                 param.choices = [(u.pk, u.name) for u in dispatchable_units(user, case, level)]
                 suggested = suggest_unit(case.category, case.area_id, level)
+                if p.kind == "next_unit" and dispatch_centre_units(case, level) is not None:
+                    suggested = None  # the tier's dispatch centre takes it unless a department is chosen
                 param.suggested = suggested.pk if suggested else None
             elif p.kind == "rating":
                 param.choices = list(Rating.choices)

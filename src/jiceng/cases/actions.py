@@ -29,7 +29,8 @@ from .errors import Conflict, IdempotencyConflict, InvalidInput
 from .fields import clean_fields
 from .models import Attachment, Case, CaseEvent, Category
 from .numbering import allocate_number
-from .routing import suggest_unit
+from .routing import dispatch_centre_units, suggest_unit
+from .submission import check_submitter
 from . import sla
 from .sla import SHANGHAI
 from .states import Action, Channel, State, Urgency
@@ -314,6 +315,7 @@ def do_submit(
     idempotency = checked_idempotency(idempotency)
     check_category(category)
     _check_place(user, area, grid)
+    check_submitter(user, category, channel=channel, reporter_id_number=reporter_id_number)
     r = clean_report(user, category, channel=channel, urgency=urgency, title=title, description=description, address=address,
                      source_ref=source_ref, reporter_name=reporter_name, reporter_phone=reporter_phone,
                      reporter_id_number=reporter_id_number, anonymous=anonymous, fields=fields)
@@ -435,15 +437,50 @@ def _unit_for(case: Case, params: dict, level: str, user: User | None) -> int:
     return unit.pk
 
 
+def _own_village_unit(case: Case, user: User | None) -> int | None:
+    """The unit of the case's village that ``user`` belongs to (自办 stays in the village's own committee)."""
+    units = access.dispatchable_units(user, case, UnitLevel.VILLAGE)
+    if user is not None and user.role != Role.ADMIN:
+        units = units.filter(members=user)
+    unit = units.order_by("id").first() or (suggest_unit(case.category, case.area_id, UnitLevel.VILLAGE) if user is None or user.role == Role.ADMIN else None)
+    return unit.pk if unit else None  # none: the state machine refuses, naming who may do it
+
+
+def dispatch_centre_takes(case: Case, chosen: Any, level: str) -> bool:
+    """Whether an escalation to ``level`` goes to the dispatch centre there rather than straight to a unit.
+
+    It does when the tier has a dispatch centre serving the case and the person
+    escalating chose no unit, or chose the centre's own unit.
+    """
+    centre_units = dispatch_centre_units(case, level)
+    if centre_units is None:
+        return False
+    if chosen in (None, ""):
+        return True
+    try:
+        return int(chosen) in centre_units
+    except (TypeError, ValueError):
+        return False
+
+
 def _prepare(case: Case, action: str, params: dict, user: User | None, now: datetime) -> dict:
     """Fill defaults (SLA deadline, routed unit) and check references."""
     params = dict(params)
+    # worked out below from the SLA rules and the routing, never taken from the request
+    params.pop("via_centre", None)
+    params.pop("reply_by", None)
     if action in (Action.RESUME, Action.ESCALATE):
-        params.pop("deadline", None)  # worked out from the SLA rules below, never taken from the request
-    if action == Action.ACCEPT:
+        params.pop("deadline", None)
+    if action == Action.SELF_HANDLE:
+        params.pop("unit_id", None)
+    if action in (Action.ACCEPT, Action.SELF_HANDLE):
         params["deadline"] = _to_deadline(params.get("deadline"), "deadline") or sla.deadline_for(
             case.category, case.urgency, "resolve", case.level, now
         )
+    if action == Action.SELF_HANDLE and case.level == UnitLevel.VILLAGE:
+        params["unit_id"] = _own_village_unit(case, user)
+    elif action == Action.SUPERVISE:
+        params["reply_by"] = sla.reply_deadline(now)
     elif action == Action.RESUME and case.state == State.SUSPENDED:
         params["deadline"] = sla.resumed_deadline(case.deadline, case.suspended_at, now)
     elif action == Action.REQUEST_EXTENSION:
@@ -452,7 +489,10 @@ def _prepare(case: Case, action: str, params: dict, user: User | None, now: date
         params["unit_id"] = _unit_for(case, params, case.level, user)
     elif action == Action.ESCALATE and case.level in NEXT_LEVEL and case.state in workflow.RULES[Action.ESCALATE].sources:
         nxt = NEXT_LEVEL[UnitLevel(case.level)]
-        params["unit_id"] = _unit_for(case, params, nxt, user)
+        if dispatch_centre_takes(case, params.get("unit_id"), nxt):
+            params.update(via_centre=True, unit_id=None)
+        else:
+            params["unit_id"] = _unit_for(case, params, nxt, user)
         # the clock starts again with the limit of the next tier
         params["deadline"] = sla.deadline_for(case.category, case.urgency, "resolve", nxt, now)
     elif action == Action.RESOLVE and case.state == State.HANDLING:

@@ -37,6 +37,18 @@ def _whole_number(value: str, field: str) -> int | None:
     return int(value)
 
 
+def _moment(value: str, field: str) -> datetime | None:
+    """A date (2026-10-01, the start of that day) or an ISO date-time, in the site's time zone when naive."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        label = _("The start time") if field == "created_after" else _("The end time")
+        raise InvalidInput(_("%(label)s must be a date such as 2026-10-01") % {"label": label}, field=field) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 @dataclass
 class CaseFilter:
     """What a case list may be narrowed by; empty values mean no filter."""
@@ -44,9 +56,10 @@ class CaseFilter:
     state: str = ""  # a state, or "open"
     category: str = ""  # a category code: itself and its subcategories
     area: str = ""  # an area code or code prefix
-    q: str = ""  # a case number, or words in the title
+    q: str = ""  # a case number, or words in the title, description, address or village name
     unit: int | None = None
     overdue: bool = False
+    supervised: bool = False  # 督办: supervised at least once
     created_after: datetime | None = None
     created_before: datetime | None = None
     before: int | None = None  # keyset: only cases with a smaller id
@@ -60,6 +73,9 @@ class CaseFilter:
             state=(get("state", "") or "").strip(), category=get("category", "") or "", area=(get("area", "") or "").strip(),
             q=(get("q", "") or "").strip(), unit=_whole_number(unit, "unit"),
             overdue=get("overdue", "") in ("1", "true", "on"), before=_whole_number(before, "before"),
+            supervised=get("supervised", "") in ("1", "true", "on"),
+            created_after=_moment(str(get("created_after", "") or "").strip(), "created_after"),
+            created_before=_moment(str(get("created_before", "") or "").strip(), "created_before"),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -116,11 +132,14 @@ def filter_cases(qs: QuerySet, f: CaseFilter, now: datetime | None = None) -> Qu
     if f.area and f.area.isdigit() and len(f.area) <= 12:
         qs = qs.filter(subtree_q("area_id", subtree_prefix(f.area)))
     if f.q:
-        qs = qs.filter(Q(number=f.q) | Q(title__contains=f.q))
+        qs = qs.filter(Q(number=f.q) | Q(title__contains=f.q) | Q(description__contains=f.q)
+                       | Q(address__contains=f.q) | Q(area__name__contains=f.q))
     if f.unit is not None:
         qs = qs.filter(unit_id=f.unit)
     if f.overdue:
         qs = qs.filter(overdue_q(now or timezone.now()))
+    if f.supervised:
+        qs = qs.filter(supervise_count__gt=0)
     if f.created_after:
         qs = qs.filter(created_at__gte=f.created_after)
     if f.created_before:

@@ -168,6 +168,8 @@ class Case(models.Model):
     merged_into = models.CharField(_("merged into"), max_length=24, blank=True)
     resolved_level = models.CharField(_("resolved at tier"), max_length=12, choices=UnitLevel.choices, blank=True)
     suspended_at = models.DateTimeField(_("suspended since"), null=True, blank=True)
+    promised_at = models.DateTimeField(_("promised completion date"), null=True, blank=True)  # 承诺办结时间
+    reply_by = models.DateTimeField(_("supervision reply due"), null=True, blank=True)  # 督办回复期限
 
     # --- bookkeeping for concurrency and the hash chain ---
     version = models.PositiveIntegerField(default=0)
@@ -292,10 +294,11 @@ class SlaMark(models.Model):
         DUE_SOON = "due_soon", _("Due-soon reminder")
         OVERDUE = "overdue", _("Overdue flag")
         SUPERVISE = "supervise", _("Automatic supervision")
+        REPLY_OVERDUE = "reply_overdue", _("Supervision reply overdue")
         ESCALATE = "escalate", _("Automatic escalation")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sla_marks")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     deadline = models.DateTimeField()
     at = models.DateTimeField()
     event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

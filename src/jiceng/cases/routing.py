@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from jiceng.accounts.models import Role, User
 from jiceng.areas.codes import ancestor_code
 from jiceng.areas.models import AREA_LEVEL_FOR_UNIT_LEVEL, Unit, UnitLevel
 
-from .models import Category, RoutingRule
+from .models import Case, Category, RoutingRule
 
 
 def suggest_unit(category: Category, area_code: str, level: str) -> Unit | None:
@@ -32,3 +33,19 @@ def suggest_unit(category: Category, area_code: str, level: str) -> Unit | None:
         return None
     served = ancestor_code(area_code, AREA_LEVEL_FOR_UNIT_LEVEL[UnitLevel(level)])
     return Unit.objects.filter(Q(kind_id=kind) & Q(area_id=served) & Q(active=True)).order_by("id").first()
+
+
+def dispatch_centre_units(case: Case, level: str) -> set[int] | None:
+    """The units of the dispatch centre serving ``case`` at ``level``, or None when that tier has no centre.
+
+    A dispatch centre (区社会治理中心 / 12345 分中心) is there when active
+    people of the dispatch-centre role work for the case's county; their units
+    are the centre's. Only the county tier has one.
+    """
+    if level != UnitLevel.COUNTY:
+        return None
+    county = ancestor_code(case.area_id, AREA_LEVEL_FOR_UNIT_LEVEL[UnitLevel.COUNTY])
+    staff = User.objects.filter(role=Role.DISPATCH_CENTRE, is_active=True, scope_area_id=county)
+    if not staff.exists():
+        return None
+    return set(Unit.objects.filter(members__in=staff, level=UnitLevel.COUNTY).values_list("id", flat=True))

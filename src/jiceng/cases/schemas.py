@@ -50,6 +50,9 @@ class CaseOut(CaseSummary):
     merged_into: str
     supervise_count: int
     escalation_count: int
+    promised_at: datetime | None = Field(None, description="承诺办结时间: the date promised to the resident at acceptance; escalation never moves it, an approved extension does")
+    reply_by: datetime | None = Field(None, description="督办回复期限: by when the latest supervision must be answered; null when answered or none")
+    reply_overdue: bool = Field(False, description="The answer to the latest supervision is overdue")
     version: int = Field(description="Send back as expected_version to detect concurrent changes")
     allowed_actions: list[str]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from . import access
 from .models import Case, CaseEvent
-from .sla import due_status, is_overdue
+from .sla import due_status, is_overdue, reply_is_overdue
 from .states import Action, State
 
 
@@ -38,6 +38,7 @@ def case_detail(case: Case, user, *, reveal: bool) -> dict:
         "reporter": _reporter(case, user, reveal),
         "plan": text(case.plan), "result": text(case.result), "rating": case.rating, "resolved_level": case.resolved_level,
         "merged_into": case.merged_into, "supervise_count": case.supervise_count, "escalation_count": case.escalation_count,
+        "promised_at": case.promised_at, "reply_by": case.reply_by, "reply_overdue": reply_is_overdue(case, timezone.now()),
         "version": case.version, "allowed_actions": access.allowed_action_names(user, case),
     })
     return data

@@ -368,6 +368,16 @@ def deadline_for(category: "Category", urgency: str, phase: str, level: str | No
     return limit_for(category, urgency, phase, level).due(start)
 
 
+def reply_deadline(supervised_at: datetime) -> datetime:
+    """By when the holder of a case must answer a supervision (督办): JICENG_SUPERVISE_REPLY_DAYS working days."""
+    return add_working_days(supervised_at, int(_setting("JICENG_SUPERVISE_REPLY_DAYS", 2)))
+
+
+def reply_is_overdue(case: "Case", now: datetime) -> bool:
+    """Whether the answer to the latest supervision of ``case`` is overdue at ``now``."""
+    return case.reply_by is not None and now > case.reply_by
+
+
 def resumed_deadline(deadline: datetime | None, suspended_at: datetime | None, now: datetime) -> datetime | None:
     """The deadline after a suspension: moved by the working time the case was paused."""
     if deadline is None or suspended_at is None:

@@ -41,6 +41,7 @@ COLLECTING_STATES = frozenset(OPEN_STATES - {State.RESOLVED, State.RATED, State.
 class Action(models.TextChoices):
     SUBMIT = "submit", _("Submit")  # 点单
     ACCEPT = "accept", _("Accept with plan")  # 受理/定单
+    SELF_HANDLE = "self_handle", _("Handle in the village")  # 自办: accept and handle at once
     REFUSE = "refuse", _("Refuse")  # 不予受理
     DISPATCH = "dispatch", _("Dispatch")  # 派单
     RETURN = "return", _("Return wrong dispatch")  # 退回
@@ -62,6 +63,7 @@ class Action(models.TextChoices):
     MERGE = "merge", _("Merge into original")  # 合并
     REMIND = "remind", _("Due-soon reminder")  # 临期提醒 (system)
     FLAG_OVERDUE = "flag_overdue", _("Overdue")  # 超期 (system)
+    FLAG_REPLY_OVERDUE = "flag_reply_overdue", _("Supervision reply overdue")  # 督办回复超期 (system)
     ALERT_REPEAT = "alert_repeat", _("Repeated alerts")  # 告警重复 (system: a sensor's series count)
 
 

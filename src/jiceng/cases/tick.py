@@ -115,6 +115,8 @@ def _when(t: datetime) -> str:
 
 
 def _action_for(case: Case, kind: str, now: datetime) -> tuple[str, dict]:
+    if kind == Kind.REPLY_OVERDUE:
+        return Action.FLAG_REPLY_OVERDUE, {"note": _("The answer to the supervision was due %(due)s and has not come") % {"due": _when(case.reply_by)}}
     if kind == Kind.DUE_SOON:
         status = sla.due_status(case, now)
         return Action.REMIND, {"note": _("Due soon: due %(due)s; in working time, %(left)s") % {"left": status.left_text, "due": _when(case.deadline)}}
@@ -127,6 +129,11 @@ def _action_for(case: Case, kind: str, now: datetime) -> tuple[str, dict]:
                              % {"hours": escalate_after_hours(case.category)}}
 
 
+def _marked_deadline(case: Case, kind: str) -> datetime:
+    """The deadline a consequence belongs to: the supervision's reply date, or the case's deadline."""
+    return case.reply_by if kind == Kind.REPLY_OVERDUE else case.deadline
+
+
 def record(case: Case, kind: str, now: datetime) -> Case | None:
     """Record one consequence for the case's current deadline, exactly once.
 
@@ -137,7 +144,7 @@ def record(case: Case, kind: str, now: datetime) -> Case | None:
     with transaction.atomic():
         try:
             with transaction.atomic():  # savepoint: a duplicate marker fails alone
-                mark = SlaMark.objects.create(case_id=case.pk, kind=kind, deadline=case.deadline, at=now)
+                mark = SlaMark.objects.create(case_id=case.pk, kind=kind, deadline=_marked_deadline(case, kind), at=now)
         except IntegrityError:
             return None
         fresh = do_case_action(case.pk, action, None, params, expected_version=case.version, now=now, actor=workflow.SYSTEM)
@@ -190,7 +197,32 @@ def run_tick(now: datetime | None = None, batch: int = 500, progress: Callable[[
                 _process(case, now, done, summary)
             if progress:
                 progress(summary)
+        _flag_late_replies(now, batch, summary)
     return summary
+
+
+def _flag_late_replies(now: datetime, batch: int, summary: TickSummary) -> None:
+    """Flag once each supervision whose reply date passed unanswered (督办回复超期)."""
+    qs = Case.objects.filter(reply_by__lt=now, state__in=list(workflow.RULES[Action.FLAG_REPLY_OVERDUE].sources)).select_related("category")
+    last = 0
+    while page := list(qs.filter(pk__gt=last).order_by("pk")[:batch]):
+        last = page[-1].pk
+        done = set(SlaMark.objects.filter(case_id__in=[c.pk for c in page], kind=Kind.REPLY_OVERDUE).values_list("case_id", "deadline"))
+        for case in page:
+            if (case.pk, case.reply_by) in done:
+                continue
+            try:
+                fresh = record(case, Kind.REPLY_OVERDUE, now)
+            except Conflict:
+                summary.raced += 1  # changed meanwhile (perhaps answered): the next run looks again
+                continue
+            except CaseError as exc:
+                summary.problems.append(f"{case.number}: {exc.message}")
+                continue
+            if fresh is None:
+                summary.raced += 1
+            else:
+                summary.done[Kind.REPLY_OVERDUE] += 1
 
 
 def tick_forever(every: float, stop, now: Callable[[], datetime] = timezone.now) -> None:

@@ -75,6 +75,12 @@ class Snapshot:
     merged_into: str = ""
     resolved_level: str = ""
     suspended_at: datetime | None = None
+    # 承诺办结时间: the date promised to the resident when the case was first accepted.
+    # Escalation starts the next tier's own deadline but never moves this promise;
+    # only an approved extension (a recorded decision) does.
+    promised_at: datetime | None = None
+    # 督办回复期限: by when the holder must answer the latest supervision; cleared by the answer.
+    reply_by: datetime | None = None
     # The category fields: those submitted (carried in the submit event since
     # chain version 2; None for older cases, whose replay cannot know them) and
     # those the resolve step adds or changes.
@@ -94,11 +100,17 @@ def _is_admin(a: Actor) -> bool:
 
 
 def dispatcher(a: Actor, s: Snapshot) -> bool:
-    """Village/township staff in scope at or above the case's tier, leaders in scope."""
+    """Village/township staff in scope at or above the case's tier, leaders in scope.
+
+    The county's dispatch centre dispatches county-tier cases only: village and
+    township cases stay with their own tiers.
+    """
     if _is_admin(a):
         return True
     if a.role == Role.SUPERVISOR:
         return a.in_scope
+    if a.role == Role.DISPATCH_CENTRE:
+        return a.in_scope and s.level == UnitLevel.COUNTY
     return a.role in DISPATCH_ROLES and a.in_scope and a.level_rank >= LEVEL_RANK[UnitLevel(s.level)]
 
 
@@ -109,6 +121,13 @@ def handler(a: Actor, s: Snapshot) -> bool:
 
 def leader(a: Actor, s: Snapshot) -> bool:
     return _is_admin(a) or (a.role == Role.SUPERVISOR and a.in_scope)
+
+
+def self_handler(a: Actor, s: Snapshot) -> bool:
+    """Village staff in scope, who accept a village matter and handle it in their own committee (自办)."""
+    if _is_admin(a):
+        return True
+    return a.role in DISPATCH_ROLES and a.in_scope and a.level_rank == LEVEL_RANK[UnitLevel.VILLAGE] and bool(a.unit_ids)
 
 
 def system(a: Actor, s: Snapshot) -> bool:
@@ -162,6 +181,7 @@ _TIMED = TIMED_STATES
 
 RULES: dict[str, Rule] = {
     Action.ACCEPT: Rule(frozenset({State.SUBMITTED}), dispatcher, "dispatcher"),
+    Action.SELF_HANDLE: Rule(frozenset({State.SUBMITTED}), self_handler, "self_handler"),
     Action.REFUSE: Rule(frozenset({State.SUBMITTED}), dispatcher, "dispatcher"),
     Action.DISPATCH: Rule(frozenset({State.ACCEPTED}), dispatcher, "dispatcher"),
     Action.RETURN: Rule(frozenset({State.DISPATCHED, State.HANDLING}), handler, "handler"),
@@ -183,10 +203,12 @@ RULES: dict[str, Rule] = {
     Action.MERGE: Rule(_MERGEABLE, dispatcher, "dispatcher"),
     Action.REMIND: Rule(_TIMED, system, "system"),
     Action.FLAG_OVERDUE: Rule(_TIMED, system, "system"),
+    Action.FLAG_REPLY_OVERDUE: Rule(_OPEN, system, "system"),
 }
 
 PARAMS: dict[str, tuple[Param, ...]] = {
     Action.ACCEPT: (Param("plan", "textarea", gettext_lazy("Agreed plan")), Param("deadline", "date", gettext_lazy("Deadline (empty: by the category's limit)"))),
+    Action.SELF_HANDLE: (Param("plan", "textarea", gettext_lazy("How the village handles it")), Param("deadline", "date", gettext_lazy("Deadline (empty: by the category's limit)"))),
     Action.REFUSE: (Param("note", "textarea", gettext_lazy("Reason for refusal")),),
     Action.DISPATCH: (Param("unit_id", "unit", gettext_lazy("Unit (empty: the suggested one)")),),
     Action.RETURN: (Param("note", "textarea", gettext_lazy("Why this unit is wrong")),),
@@ -216,6 +238,7 @@ WHO_LABELS = {
     "leader": gettext_noop("leaders or supervisors"),
     "rater": gettext_noop("the reporter or return-visit staff"),
     "note_taker": gettext_noop("staff who hold the case now (the dispatcher, then the handling unit)"),
+    "self_handler": gettext_noop("staff of the village, who handle the matter in their own committee"),
     "system": gettext_noop("the system clock"),
 }
 
@@ -237,6 +260,10 @@ def _guard_message(action: str, s: Snapshot) -> str | None:
     """State-dependent conditions beyond the source state, as a refusal message."""
     if action == Action.ESCALATE and s.level not in NEXT_LEVEL:
         return _("the case is already at county level, the highest tier")
+    if action == Action.SELF_HANDLE and s.level != UnitLevel.VILLAGE:
+        return _("only a matter at village tier is handled by the village itself")
+    if action == Action.FLAG_REPLY_OVERDUE and s.reply_by is None:
+        return _("no supervision is waiting for a reply")
     if action == Action.REQUEST_EXTENSION and s.pending_extension is not None:
         return _("an extension request is already pending")
     if action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION) and s.pending_extension is None:
@@ -317,6 +344,13 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
         case Action.ACCEPT:
             payload = {"plan": _need_text(params, "plan", gettext_lazy("The agreed plan")), "deadline": _need_datetime(params, "deadline", now, gettext_lazy("The deadline")).isoformat()}
             to_state = State.ACCEPTED
+        case Action.SELF_HANDLE:
+            unit_id = params.get("unit_id")  # the village's own unit the actor belongs to, found by the caller
+            if not isinstance(unit_id, int) or isinstance(unit_id, bool) or (not _is_admin(actor) and unit_id not in actor.unit_ids):
+                raise NotPermitted(_("You handle a matter yourself only in a unit you belong to"))
+            payload = {"plan": _need_text(params, "plan", gettext_lazy("How the village handles it")),
+                       "deadline": _need_datetime(params, "deadline", now, gettext_lazy("The deadline")).isoformat(), "unit_id": unit_id}
+            to_state = State.HANDLING
         case Action.REFUSE:
             note = _need_text(params, "note", gettext_lazy("The reason for refusal"))
             to_state = State.REFUSED
@@ -334,6 +368,8 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
                 raise InvalidInput(_("A progress note needs text or an attachment"), field="note")
             if attachments:
                 payload = {"attachments": attachments}
+            if s.reply_by is not None and note_taker(actor, s):
+                payload["replied"] = True  # the holder's progress report answers the supervision
         case Action.SUSPEND:
             note = _need_text(params, "note", gettext_lazy("The reason for suspending"))
             payload = {"since": now.isoformat()}  # the clock stops here
@@ -355,12 +391,20 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             note = _need_text(params, "note", gettext_lazy("The reason for rejecting"))
         case Action.ESCALATE:
             note = _need_text(params, "note", gettext_lazy("The reason for escalating"))
-            payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": _need_int(params, "unit_id", gettext_lazy("The unit at the next level"))}
+            if params.get("via_centre") is True:
+                # the next tier's dispatch centre takes it (worked out by the caller, routing.dispatch_centre):
+                # it arrives accepted, waiting for the centre to dispatch it to a department
+                payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": None, "via_centre": True}
+                to_state = State.ACCEPTED
+            else:
+                payload = {"level": NEXT_LEVEL[UnitLevel(s.level)].value, "unit_id": _need_int(params, "unit_id", gettext_lazy("The unit at the next level"))}
+                to_state = State.DISPATCHED
             if (fresh := _system_datetime(params, "deadline")) is not None:
                 payload["deadline"] = fresh.isoformat()  # the limit of the next tier
-            to_state = State.DISPATCHED
         case Action.SUPERVISE:
             note = _need_text(params, "note", gettext_lazy("The supervision instruction"))
+            if (reply_by := _system_datetime(params, "reply_by")) is not None:
+                payload = {"reply_by": reply_by.isoformat()}  # worked out by the caller (sla.reply_deadline)
         case Action.TAKE_OWNERSHIP:
             payload = {"owner_id": actor.user_id}
         case Action.RESOLVE:
@@ -399,6 +443,9 @@ def plan(s: Snapshot, action: str, params: dict, actor: Actor, now: datetime) ->
             if s.deadline is None:
                 raise InvalidInput(_("The case has no deadline"), field="deadline")
             payload = {"deadline": s.deadline.isoformat()}
+        case Action.FLAG_REPLY_OVERDUE:
+            assert s.reply_by is not None
+            payload = {"reply_by": s.reply_by.isoformat()}
     return str(to_state), payload, note
 
 
@@ -419,14 +466,23 @@ def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = ""
     match action:
         case Action.ACCEPT:
             changes.update(plan=payload["plan"], deadline=_dt(payload["deadline"]))
+            if s.promised_at is None:
+                changes["promised_at"] = _dt(payload["deadline"])
+        case Action.SELF_HANDLE:
+            changes.update(plan=payload["plan"], deadline=_dt(payload["deadline"]), unit_id=payload["unit_id"])
+            if s.promised_at is None:
+                changes["promised_at"] = _dt(payload["deadline"])
         case Action.DISPATCH:
             changes["unit_id"] = payload["unit_id"]
         case Action.RETURN:
-            changes["unit_id"] = None
+            changes.update(unit_id=None, reply_by=None)  # the unit answered: not theirs, with its reason
         case Action.REQUEST_EXTENSION:
             changes["pending_extension"] = _dt(payload["deadline"])
         case Action.APPROVE_EXTENSION:
             changes.update(deadline=_dt(payload["deadline"]), pending_extension=None)
+            granted = _dt(payload["deadline"])
+            if s.promised_at is not None and granted is not None and granted > s.promised_at:
+                changes["promised_at"] = granted  # an approved extension is a recorded decision the resident is told of
         case Action.REJECT_EXTENSION:
             changes["pending_extension"] = None
         case Action.SUSPEND:
@@ -436,15 +492,21 @@ def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = ""
             if payload.get("deadline"):
                 changes["deadline"] = _dt(payload["deadline"])
         case Action.ESCALATE:
-            changes.update(level=payload["level"], unit_id=payload["unit_id"], escalation_count=s.escalation_count + 1)
+            # the tier that was supervised answered by passing the case up, with its reason
+            changes.update(level=payload["level"], unit_id=payload["unit_id"], escalation_count=s.escalation_count + 1, reply_by=None)
             if payload.get("deadline"):
                 changes["deadline"] = _dt(payload["deadline"])
         case Action.SUPERVISE:
             changes["supervise_count"] = s.supervise_count + 1
+            if payload.get("reply_by"):
+                changes["reply_by"] = _dt(payload["reply_by"])
+        case Action.NOTE:
+            if payload.get("replied"):
+                changes["reply_by"] = None
         case Action.TAKE_OWNERSHIP:
             changes["owner_id"] = payload["owner_id"]
         case Action.RESOLVE:
-            changes.update(result=payload["result"], resolved_level=s.level)
+            changes.update(result=payload["result"], resolved_level=s.level, reply_by=None)  # the result answers any supervision
             if payload.get("fields") and s.fields is not None:
                 changes["fields"] = {**s.fields, **payload["fields"]}
         case Action.RATE:
@@ -458,7 +520,9 @@ def apply(s: Snapshot, action: str, to_state: str, payload: dict, note: str = ""
             if payload["decision"] == "reopen":
                 changes.update(reopen_count=s.reopen_count + 1, resolved_level="")
         case Action.MERGE:
-            changes["merged_into"] = payload["into"]
+            changes.update(merged_into=payload["into"], reply_by=None)
+        case Action.REFUSE | Action.CLOSE:
+            changes["reply_by"] = None
     return s.replace(**changes)
 
 

@@ -73,6 +73,8 @@ class _Index:
         self.village_staff = {v.code: person(f"cun-{v.code}") for v in world.villages}
         self.township_staff = {t.code: person(f"tz-{t.code[6:9]}") for t in world.townships}
         self.leader = person("leader")
+        # county-level cases are accepted, dispatched, return-visited and closed by the dispatch centre
+        self.centre = person("county-centre") if "county-centre" in world.users else self.leader
         self.county = {k: person(f"county-{k}") for (k, area) in world.units if area == world.county.code}
         self.grid_workers = {v: [(g.pk, person(f"grid-{g.code}")) for g in grids] for v, grids in world.grids_by_village.items()}
         self.residents = [world.users[f"resident-{i}"] for i in range(1, 21)]
@@ -106,7 +108,7 @@ class _Index:
             return self.village_staff[village]
         if level == UnitLevel.TOWNSHIP:
             return self.township_staff[village[:9] + "000"]
-        return self.leader
+        return self.centre
 
 
 @functools.lru_cache(maxsize=8192)
@@ -209,10 +211,17 @@ def _story(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Rand
     deadline_days = leaf.category.resolve_days
     accept_after = _hours(rng, 0.3, leaf.category.accept_hours * 1.3)
     cat = leaf.category
+    unit = ix.unit_for(leaf, village, level)
+    if level == UnitLevel.VILLAGE and unit is not None and rng.random() < 0.3:
+        # 自办: the village accepts and handles it in its own committee at once
+        if not t.step(accept_after, Action.SELF_HANDLE, disp, lambda at, s: {
+                "plan": "村级自办，村委会安排专人现场处理", "unit_id": unit.pk, "deadline": _deadline(cat, urgency, "resolve", s.level, at)}):
+            return
+        handler = ix.handler(unit)
+        return _after_claim(t, ix, leaf, village, rng, reporter_user, urgency, handler, disp, cat, deadline_days)
     if not t.step(accept_after, Action.ACCEPT, disp, lambda at, s: {"plan": "经协商，明确责任人和办理时限，按期办结并回访",
                                                                     "deadline": _deadline(cat, urgency, "resolve", s.level, at)}):
         return
-    unit = ix.unit_for(leaf, village, level)
     if unit is None:
         return
     if not t.step(_hours(rng, 0.1, 12), Action.DISPATCH, disp, {"unit_id": unit.pk}):
@@ -225,17 +234,27 @@ def _story(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Rand
             return
     if not t.step(_hours(rng, 0.2, 16), Action.CLAIM, handler):
         return
+    _after_claim(t, ix, leaf, village, rng, reporter_user, urgency, handler, disp, cat, deadline_days)
+
+
+def _after_claim(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Random, reporter_user: User | None, urgency: str,
+                 handler: _Person, disp: _Person, cat: Category, deadline_days: int) -> None:
+    """From the moment a unit handles the case: escalation, notes, suspension, extension, resolution, rating, closing."""
     # Tiered resolution: most matters end in the village, some go up.
     while t.snapshot.level in NEXT_LEVEL and rng.random() < (0.14 if t.snapshot.level == UnitLevel.VILLAGE else 0.25):
         nxt = NEXT_LEVEL[UnitLevel(t.snapshot.level)]
         up = ix.unit_for(leaf, village, nxt)
         if up is None:
             break
+        via_centre = nxt == UnitLevel.COUNTY and ix.centre is not ix.leader  # the county's dispatch centre takes it
         if not t.step(_hours(rng, 4, 72), Action.ESCALATE, handler, lambda at, s, up=up, nxt=nxt: {
-                "note": "本级难以化解，申请上级协调处理", "unit_id": up.pk, "deadline": _deadline(cat, urgency, "resolve", nxt, at)}):
+                "note": "本级难以化解，申请上级协调处理", "unit_id": None if via_centre else up.pk, "via_centre": via_centre,
+                "deadline": _deadline(cat, urgency, "resolve", nxt, at)}):
             return
         handler = ix.handler(up)
         disp = ix.dispatcher(nxt, village)
+        if via_centre and not t.step(_hours(rng, 0.3, 8), Action.DISPATCH, disp, {"unit_id": up.pk}):
+            return
         if not t.step(_hours(rng, 0.5, 24), Action.CLAIM, handler):
             return
     if rng.random() < 0.6 and not t.step(_hours(rng, 2, 48), Action.NOTE, handler, {"note": "已现场核实，正在协调处理"}):
@@ -256,7 +275,8 @@ def _story(t: _Timeline, ix: _Index, leaf: _Leaf, village: str, rng: random.Rand
     factor = rng.uniform(0.1, 0.9) if rng.random() < 0.85 else rng.uniform(1.05, 2.5)
     if factor > 1 and rng.random() < 0.5:
         half = budget * 0.9
-        if not t.step(max(half, H), Action.SUPERVISE, ix.leader, {"note": "该件临近超期，请加快办理并报告进展"}):
+        if not t.step(max(half, H), Action.SUPERVISE, ix.leader, lambda at, s: {"note": "该件临近超期，请加快办理并报告进展",
+                                                                              "reply_by": sla.reply_deadline(at)}):
             return
         budget = budget - half
     if not t.step(max(budget * factor, H), Action.RESOLVE, handler, {"result": rng.choice(RESULTS[leaf.top]), "fields": _resolve_fields(leaf, rng)}):

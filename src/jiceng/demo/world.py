@@ -102,6 +102,11 @@ def build_world(seed: int = 1, townships: int | None = None, villages_per_townsh
     for kind in kinds.values():
         if kind.level == UnitLevel.COUNTY:
             _user(world, f"county-{kind.code}", Role.COUNTY_HANDLER, f"{kind.name}办件员", None, [world.unit(kind.code, county.code)], pw, rng)
+    # The county's dispatch centre (区社会治理中心): accepts, dispatches to departments, closes and
+    # return-visits county-level cases. Its own random stream keeps everyone else's demo data as it was.
+    if ("command_center", county.code) in world.units:
+        _user(world, "county-centre", Role.DISPATCH_CENTRE, "区社会治理中心调度员", county, [world.unit("command_center", county.code)], pw,
+              random.Random(seed * 7919 + 1))
 
     for digits, tname in names.TOWNSHIPS[: townships or len(names.TOWNSHIPS)]:
         tcode = county.code[:6] + digits + "000"

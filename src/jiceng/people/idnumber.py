@@ -77,3 +77,19 @@ def validate_id_number(s: object, *, today: dt.date | None = None) -> str:
     if last != expected:
         raise IdNumberError(f"校验码错误：按前17位计算应为{expected}，实际为{last}")
     return text
+
+
+def birth_date_of(id_number: str) -> dt.date:
+    """The birth date in a valid 18-character ID number (characters 7–14)."""
+    return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def sex_of(id_number: str) -> str:
+    """"M" or "F": the 17th character is odd for men, even for women (GB 11643)."""
+    return "M" if int(id_number[16]) % 2 else "F"
+
+
+def make_id_number(address_code: str, born: dt.date, sequence: int) -> str:
+    """A valid ID number for a 6-digit address code, a birth date and a 3-digit sequence (demo data and tests)."""
+    body = f"{address_code[:6]}{born:%Y%m%d}{sequence % 1000:03d}"
+    return body + check_digit(body)

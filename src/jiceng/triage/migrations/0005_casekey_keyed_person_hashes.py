@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("triage", "0004_casekey_embedding"),
-        ("cases", "0007_sealed_reporter_fields"),
+        ("cases", "0008_sealed_reporter_fields"),
     ]
 
     operations = [

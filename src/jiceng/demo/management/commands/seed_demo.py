@@ -32,6 +32,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  工单 {done}/{opts['cases']}（{time.monotonic() - started:.0f} 秒）")
 
         made = generate_cases(world, opts["cases"], seed=opts["seed"], progress=progress)
+        from jiceng.demo.people import seed_people
+
+        people = seed_people(world, seed=opts["seed"])
+        self.stdout.write(f"人口与帮扶：{people.people} 人，{people.households} 户，监测户 {people.monitored} 户，结对 {people.pairings} 对，"
+                          f"走访巡查计划 {people.plans} 个，走访记录 {people.visits} 条（{time.monotonic() - started:.0f} 秒）")
         devices = register_demo_devices(world)
         self.stdout.write(f"登记摄像头与传感器 {devices} 台（jiceng device list）")
         self.stdout.write(self.style.SUCCESS(f"已生成 {made} 件工单，用时 {time.monotonic() - started:.1f} 秒"))

@@ -38,7 +38,7 @@ def _plain_text(model_name: str, name: str):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0006_category_vocabulary"),
+        ("cases", "0007_case_promised_date_and_reply_deadline"),
     ]
 
     operations = [

@@ -1,0 +1,53 @@
+"""Spreadsheet exports of lists, safe to open in Excel: text cells that look like formulas are neutralised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_EXPORT_ROWS = 200_000
+
+
+def safe_cell(value: Any) -> Any:
+    """Numbers and dates as they are; text that Excel would run as a formula gets a leading apostrophe-quote."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        # Excel has no time zones: write the local (Asia/Shanghai) wall time.
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    ws.append(list(headers))
+    for i, row in enumerate(rows):
+        if i >= MAX_EXPORT_ROWS:
+            break
+        ws.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    response = HttpResponse(workbook_bytes(title, headers, rows),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
