@@ -19,7 +19,7 @@ from tests.cases.helpers import submit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE, ID_NUMBER = "13698765432", "11010519491231002X"
-BEFORE = [("cases", "0006_category_vocabulary"), ("triage", "0004_casekey_embedding")]
+BEFORE = [("cases", "0007_case_promised_date_and_reply_deadline"), ("triage", "0004_casekey_embedding")]
 
 
 def _migrate(targets) -> None:
