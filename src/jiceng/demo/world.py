@@ -17,6 +17,10 @@ from jiceng.accounts.models import Role, User
 from jiceng.areas import codes
 from jiceng.areas.models import Area, AreaLevel, Grid, GridSubUnit, SubUnitKind, Unit, UnitKind, UnitLevel
 from jiceng.cases.config import load_config
+from jiceng.people.models import TagKind
+from jiceng.people.tagkinds import install_default_tag_kinds
+from jiceng.programmes.models import PairingScheme
+from jiceng.programmes.pairing import install_default_schemes
 
 from . import names
 from .geography import build_geography
@@ -86,6 +90,10 @@ def _user(world: World, username: str, role: str, real_name: str, scope: Area | 
 def build_world(seed: int = 1, townships: int | None = None, villages_per_township: tuple[int, int] = (6, 12)) -> World:
     """Create (or reuse) the demo county 零陵区 with its registry and users."""
     load_config()
+    # The defaults their migrations install, again (idempotent): a flushed database (`jiceng flush`,
+    # transactional tests) has lost them.
+    install_default_tag_kinds(TagKind)
+    install_default_schemes(PairingScheme)
     rng = random.Random(seed)
     pw = make_password(DEMO_PASSWORD)
     province = _area(names.PROVINCE[0], names.PROVINCE[1], AreaLevel.PROVINCE, None)
