@@ -10,25 +10,18 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from jiceng.spreadsheet import excel_value
+
 MAX_EXPORT_ROWS = 200_000
 
 
 def safe_cell(value: Any) -> Any:
-    """Numbers and dates as they are; text that Excel would run as a formula gets a leading apostrophe-quote."""
+    """Numbers and dates as they are, anything else as text (None empty, booleans as words), formulas neutralised."""
     if value is None:
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
-        # Excel has no time zones: write the local (Asia/Shanghai) wall time.
-        return (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if isinstance(value, bool) or not isinstance(value, (int, float, dt.date)):
+        value = str(value)
+    return excel_value(value)
 
 
 def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -1,10 +1,8 @@
 """Excel files of the statistics: Chinese headers, a frozen header row, column widths, a totals row, no formulas.
 
 Every text cell passes :func:`safe_cell`: a value a spreadsheet would run as a
-formula (beginning with = + - @, or a tab/carriage return before one) is
-written as text behind a leading apostrophe (OWASP's advice), so opening a
-ledger never executes what a resident typed. One small function, to be
-swapped for the shared ``jiceng.tabular`` writer once it exists.
+formula is written as text behind a leading apostrophe (the shared rule in
+``jiceng.spreadsheet``), so opening a ledger never executes what a resident typed.
 """
 
 from __future__ import annotations
@@ -19,20 +17,10 @@ from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from jiceng.cases.sla import SHANGHAI
+from jiceng.spreadsheet import excel_value as safe_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F6")
 TOTAL_FILL = PatternFill("solid", fgColor="FFF4E5")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell value that no spreadsheet runs as a formula; datetimes in Beijing time without a zone (Excel has none)."""
-    if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).replace(tzinfo=None) if value.tzinfo else value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _width(value: Any) -> int:
