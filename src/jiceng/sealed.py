@@ -327,6 +327,9 @@ class SealedCharField(models.TextField):
         return super().get_lookup(lookup_name) if lookup_name in ("exact", "isnull") else None
 
     def get_db_prep_save(self, value, connection):
+        if hasattr(value, "as_sql"):
+            # An expression (bulk_update's CASE WHEN … THEN Value(…)): its Values seal themselves when compiled.
+            return value
         value = self.get_prep_value(value)
         if value is None:
             return None

@@ -347,7 +347,7 @@ def _write_people(clean: list[_Row], existing: dict[str, Person], result: Import
         else:
             changed.append(person)
             if row.phone and identity.phone_of(person) != row.phone:
-                phones.append((person.pk, row.phone))
+                phones.append(person)
         person.name, person.area, person.grid = row.name, row.village, row.grid or person.grid
         if row.phone:
             for k, v in identity.phone_fields(row.phone).items():
@@ -364,10 +364,9 @@ def _write_people(clean: list[_Row], existing: dict[str, Person], result: Import
         p.updated_at = now
     for chunk in _chunks(changed):
         Person.objects.bulk_update(chunk, ["name", "address", "area", "grid", "updated_at"])
-    # Sealed columns are written one UPDATE per changed phone: bulk_update's CASE expression cannot carry a
-    # ciphertext (each value is sealed on its own). Only phones that differ are written.
-    for pk, phone in phones:
-        Person.objects.filter(pk=pk).update(**identity.phone_fields(phone))
+    # Only phones that differ are written (each value is sealed on its own inside bulk_update's CASE).
+    for chunk in _chunks(phones):
+        Person.objects.bulk_update(chunk, ["phone", "phone_index"])
     result.created, result.updated = len(new), len(changed)
     if new and new[0].pk is None:  # databases that do not return keys from bulk inserts
         ids = {identity.id_number_of(p): p for p in Person.objects.filter(identity.by_id_numbers_q([identity.id_number_of(p) for p in new]))}
