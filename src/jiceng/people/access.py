@@ -266,3 +266,12 @@ def listed_person(user: User | None, person: Person, show_names: bool) -> dict:
 def shows_names(user: User | None) -> bool:
     """Staff with a need for personal data read names in lists; auditors read them masked."""
     return _active(user) and (can(user, Capability.SEE_PERSONAL_DATA) or bool(helped_households(user)))
+
+
+def check_reads_registry(user: User | None) -> None:
+    """Refuse users who read no part of the registry: neither registry staff nor a helper with paired households.
+
+    Who passes still sees only their scope (:func:`visible_people`, :func:`visible_households`).
+    """
+    if not (_active(user) and (can(user, Capability.VIEW_PEOPLE) or helped_households(user))):
+        raise NotPermitted(_("您无权查看人员信息"))

@@ -233,7 +233,7 @@ class HeldQuery(Schema):
 
 @router.get("/tags/held", response={200: HeldPage, **ERRORS}, summary="Who held a tag on a day (tag history)")
 def held_on(request: HttpRequest, query: Query[HeldQuery]):
-    require(request.user, Capability.VIEW_PEOPLE)
+    access.check_reads_registry(request.user)
     from django.utils import timezone
 
     day = clean_date(query.on or timezone.localdate(), "on", _("日期"))

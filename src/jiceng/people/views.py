@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.accounts.capabilities import Capability, can
 from jiceng.areas.models import Area, Grid
-from jiceng.errors import DomainError, NotFound
+from jiceng.errors import DomainError, NotFound, NotPermitted
 
 from . import access, identity
 from .actions import (
@@ -48,8 +48,10 @@ def household_or_404(request: HttpRequest, pk: int) -> Household:
 
 
 def _require_view(request: HttpRequest) -> None:
-    if not can(request.user, Capability.VIEW_PEOPLE) and not access.helped_households(request.user):
-        raise PermissionDenied
+    try:
+        access.check_reads_registry(request.user)
+    except NotPermitted:
+        raise PermissionDenied from None
 
 
 @login_required
