@@ -84,13 +84,14 @@ def recurring(scope: Scope, period: Period, min_cases: int = MIN_CASES) -> list[
     prev = period.previous()
     areas = dict(Area.objects.filter(code__in={g["area_id"] for g in groups}).values_list("code", "name"))
     cats = {c.pk: c for c in Category.objects.filter(pk__in={g["category_id"] for g in groups})}
+    now_tokens, before_tokens = _tokens(groups, period), _tokens(groups, prev)
     out = []
     for g in groups:
-        here = _tokens(g["area_id"], g["category_id"], period)
+        here = now_tokens.get((g["area_id"], g["category_id"]), {})
         word, n = _keyword(list(here.values()))
         ids = [cid for cid, tokens in here.items() if word in tokens] if n >= min_cases else list(here)
         word = word if n >= min_cases else ""
-        before = _tokens(g["area_id"], g["category_id"], prev)
+        before = before_tokens.get((g["area_id"], g["category_id"]), {})
         previous = sum(1 for tokens in before.values() if not word or word in tokens)
         cat = cats[g["category_id"]]
         out.append(RecurringTheme(g["area_id"], areas.get(g["area_id"], g["area_id"]), cat.pk, cat.name, cat.code, word,
@@ -101,11 +102,16 @@ def recurring(scope: Scope, period: Period, min_cases: int = MIN_CASES) -> list[
     return sorted(out, key=lambda t: (-t.count, -(t.growth if t.growth is not None else t.count), t.area_code))
 
 
-def _tokens(area_id: str, category_id: int, period: Period) -> dict[int, set[str]]:
-    """Case id → its lookup tokens, for one village, category and period (the (area, created_at) index)."""
-    keys = CaseKey.objects.filter(area_id=area_id, category_id=category_id, created_at__gte=_midnight(period.start),
-                                  created_at__lt=_midnight(period.end)).values_list("case_id", "tokens")
-    return {cid: set((tokens or "").split()) for cid, tokens in keys}
+def _tokens(groups: list[dict], period: Period) -> dict[tuple[str, int], dict[int, set[str]]]:
+    """(village, category) → case id → its lookup tokens in ``period``, for every group in one query."""
+    wanted = {(g["area_id"], g["category_id"]) for g in groups}
+    keys = CaseKey.objects.filter(area_id__in={a for a, _c in wanted}, category_id__in={c for _a, c in wanted},
+                                  created_at__gte=_midnight(period.start), created_at__lt=_midnight(period.end))
+    out: dict[tuple[str, int], dict[int, set[str]]] = {}
+    for area_id, category_id, case_id, tokens in keys.values_list("area_id", "category_id", "case_id", "tokens"):
+        if (area_id, category_id) in wanted:
+            out.setdefault((area_id, category_id), {})[case_id] = set((tokens or "").split())
+    return out
 
 
 # --- adopting and following a theme -------------------------------------------------
