@@ -26,7 +26,7 @@ def walk(world, steps: list[str], *, at: datetime = T0, category: str = "minshen
         t += gap
         action, _sep, arg = step.partition(":")
         params = {
-            "accept": {"plan": "三天内处理"}, "refuse": {"note": "不属于受理范围"}, "resolve": {"result": "已处理完毕"},
+            "accept": {"plan": "三天内处理"}, "self_handle": {"plan": "村委会自行处理"}, "refuse": {"note": "不属于受理范围"}, "resolve": {"result": "已处理完毕"},
             "rate": {"rating": arg}, "supervise": {"note": "请加快办理"}, "note": {"note": "正在处理"},
             "decide": {"decision": arg, "note": "裁决"}, "dispatch": {}, "claim": {}, "close": {},
             "waive_rating": {"note": "联系不上"},

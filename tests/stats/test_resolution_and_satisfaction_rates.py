@@ -14,6 +14,16 @@ def test_resolution_rate_is_standing_resolutions_of_accepted_cases(world):
     assert f["resolution_rate"] == round(2 / 3, 4)
 
 
+def test_a_self_handled_case_counts_as_accepted_and_responded(world):
+    walk(world, ["self_handle", "resolve"])  # 自办: the village accepts and handles in one step
+    walk(world, ["accept", "dispatch", "claim"])
+    refreshed()
+    f = period_figures(EVERYWHERE, OCTOBER)
+    assert f["accepted"] == 2 and f["resolved"] == 1
+    assert f["resolution_rate"] == 0.5  # never above 100 %: every resolved case was accepted first
+    assert f["response_rate"] == 1.0
+
+
 def test_basically_satisfied_counts_as_satisfied(world):
     walk(world, ["accept", "dispatch", "claim", "resolve", "rate:satisfied"])
     walk(world, ["accept", "dispatch", "claim", "resolve", "rate:basic"])

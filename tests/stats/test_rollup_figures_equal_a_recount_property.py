@@ -12,7 +12,7 @@ from jiceng.stats.rollups import refresh
 from .helpers import EVERYWHERE, OCTOBER, T0, walk
 
 PATHS = [
-    [], ["refuse"], ["accept"], ["accept", "dispatch"], ["accept", "dispatch", "claim"],
+    [], ["refuse"], ["accept"], ["self_handle", "resolve"], ["accept", "dispatch"], ["accept", "dispatch", "claim"],
     ["accept", "dispatch", "claim", "supervise"], ["accept", "dispatch", "claim", "supervise", "note"],
     ["accept", "dispatch", "claim", "resolve"], ["accept", "dispatch", "claim", "resolve", "rate:satisfied", "close"],
     ["accept", "dispatch", "claim", "resolve", "rate:basic"], ["accept", "dispatch", "claim", "resolve", "rate:unsatisfied"],
@@ -29,7 +29,7 @@ def recount() -> dict:
     cases = list(Case.objects.filter(created_at__gte=datetime(2026, 10, 1, tzinfo=T0.tzinfo),
                                      created_at__lt=datetime(2026, 11, 1, tzinfo=T0.tzinfo)))
     actions = {c.pk: set(CaseEvent.objects.filter(case=c).values_list("action", flat=True)) for c in cases}
-    accepted = sum("accept" in actions[c.pk] for c in cases)
+    accepted = sum(bool(actions[c.pk] & {"accept", "self_handle"}) for c in cases)
     resolved = sum(bool(c.resolved_level) for c in cases)
     rated = [c.rating for c in cases if c.rating]
     supervised = [c for c in cases if c.supervise_count]

@@ -34,6 +34,9 @@ BATCH = 2000
 # id earlier but committed later is still seen (the recount is idempotent).
 OVERLAP_IDS = 500
 # What a handling unit does that answers a supervision (督办回复).
+# 自办 accepts and handles in one step: it is an acceptance like 受理.
+ACCEPTANCES = frozenset({Action.ACCEPT, Action.SELF_HANDLE})
+RESPONSES = ACCEPTANCES | {Action.REFUSE}
 REPLY_ACTIONS = frozenset({Action.NOTE, Action.CLAIM, Action.RESOLVE, Action.REQUEST_EXTENSION, Action.ESCALATE, Action.RETURN,
                            Action.SUSPEND})
 # Events that set the deadline in force (the payload's "deadline").
@@ -60,8 +63,8 @@ def fact_of(case: dict, events: list[dict], is_repeat: bool, top_of: dict[int, i
     last_resolve: datetime | None = None
     for e in events:
         action, at = e["action"], e["at"]
-        if action == Action.ACCEPT or action == Action.REFUSE:
-            f.accepted |= action == Action.ACCEPT
+        if action in RESPONSES:
+            f.accepted |= action in ACCEPTANCES
             f.refused |= action == Action.REFUSE
             f.response_due = True
             f.responded_on_time = deadline is None or at <= deadline
