@@ -28,3 +28,6 @@ def test_a_helper_reads_their_households_and_a_resident_without_pairings_is_refu
 
     assert as_outsider.get("/api/v1/tags/held", {"kind": "dibao", "on": "2026-03-01"}).status_code == 403
     assert as_outsider.get("/people/tags/", {"kind": "dibao", "on": "2026-03-01"}).status_code == 403
+    for web, rest in (("/people/", "/api/v1/people"), ("/people/households/", "/api/v1/households")):
+        assert as_outsider.get(web).status_code == 403 and as_outsider.get(rest).status_code == 403
+        assert as_helper.get(web).status_code == 200 and as_helper.get(rest).status_code == 200

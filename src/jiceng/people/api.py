@@ -177,6 +177,7 @@ class PeopleQuery(Schema):
 
 @router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people visible to the caller (masked)")
 def list_people(request: HttpRequest, query: Query[PeopleQuery]):
+    access.check_reads_registry(request.user)
     f = PersonFilter(q=query.q, area=query.area, grid=query.grid, tag=query.tag, on=query.on, before=query.before)
     qs = filter_people(access.visible_people(request.user).select_related("grid"), f)
     items, next_before = page_of(qs, query.limit)
@@ -284,6 +285,7 @@ class HouseholdQuery(Schema):
 
 @router.get("/households", response={200: HouseholdPage, **ERRORS}, summary="List households visible to the caller")
 def list_households(request: HttpRequest, query: Query[HouseholdQuery]):
+    access.check_reads_registry(request.user)
     params = {k: "" if v is None else str(v) for k, v in query.dict().items()}
     qs = filter_households(access.visible_households(request.user).select_related("grid"), params)
     items, next_before = page_of(qs, query.limit)
