@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.models import User
 from jiceng.areas.models import Area, AreaLevel, Grid
 from jiceng.errors import Conflict, InvalidInput, NotPermitted
-from jiceng.textcheck import has_control_character
+from jiceng.textcheck import has_control_character, is_blank
 
 from . import access, identity
 from .models import Household, Membership, MergeRecord, Person, PersonTag, Relationship, TagKind
@@ -29,6 +29,8 @@ def clean_text(value: Any, field: str, label: str, max_len: int, required: bool 
     text = str(value or "").strip()
     if has_control_character(text):
         raise InvalidInput(_("%(label)s含有控制字符") % {"label": label}, field=field)
+    if is_blank(text):
+        text = ""  # invisible-only text (zero-width, direction marks) is no text, as in cases' cleaning
     if required and not text:
         raise InvalidInput(_("请填写%(label)s") % {"label": label}, field=field)
     if len(text) > max_len:

@@ -107,15 +107,3 @@ def unpaired_monitored(user: User | None, scheme: PairingScheme | None = None) -
         pairings = pairings.filter(scheme=scheme)
     return (access.visible_monitored(user).filter(status=MonitoringStatus.MONITORED)
             .filter(~Exists(pairings)).select_related("household", "household__head", "area"))
-
-
-def helpers_near(user: User | None, household: Household) -> QuerySet[User]:
-    """Users who may be chosen as helpers for a household: active users scoped in its village or township, and its grid workers."""
-    from django.db.models import Q
-
-    from jiceng.accounts.models import Role
-
-    code = household.area_id
-    return (type(user).objects.filter(is_active=True)
-            .filter(Q(scope_area_id__in=[code, code[:9] + "000"]) | Q(grids__area_id=code))
-            .exclude(role__in=[Role.INTEGRATION, Role.AUDITOR]).distinct().order_by("role", "username"))

@@ -97,8 +97,10 @@ def do_create_plan(user: User | None, data: PlanInput) -> VisitPlan:
                 continue
             targets.append(PlanTarget(plan=plan, grid=grid, area_id=grid.area_id, assignee_id=who, next_due=first_due))
     else:
-        for household in _plan_households(data, starts):
-            who = _helper_of(household) if data.kind == PlanKind.VISIT and data.assign_helpers else None
+        households = _plan_households(data, starts)
+        helpers = _helpers_of(households) if data.kind == PlanKind.VISIT and data.assign_helpers else {}
+        for household in households:
+            who = helpers.get(household.pk)
             who = who or _grid_worker(household.grid_id, workers)
             if who is None:
                 missing.append(household.number)
@@ -129,8 +131,13 @@ def _plan_households(data: PlanInput, starts: dt.date) -> QuerySet[Household]:
     return in_area.filter(monitoring__status="monitored").order_by("id")
 
 
-def _helper_of(household: Household) -> int | None:
-    return Pairing.objects.filter(household=household, ended__isnull=True).order_by("started").values_list("helper_id", flat=True).first()
+def _helpers_of(households: QuerySet[Household]) -> dict[int, int]:
+    """Household id → the helper of its earliest standing pairing, for all households in one query."""
+    helpers: dict[int, int] = {}
+    pairings = Pairing.objects.filter(household__in=households.values("pk"), ended__isnull=True).order_by("started", "id")
+    for household_id, helper_id in pairings.values_list("household_id", "helper_id"):
+        helpers.setdefault(household_id, helper_id)
+    return helpers
 
 
 # --- logging a visit --------------------------------------------------------------------------
