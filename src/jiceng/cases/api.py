@@ -26,11 +26,10 @@ from jiceng.areas.models import Area, Grid
 from jiceng.schemas import ErrorOut
 from jiceng.throttle import check_rate, client_address
 
-from . import access, serialize, workbench, workflow
+from . import access, files, serialize, workbench, workflow
 from .actions import Idempotency, Upload, do_case_action, do_submit
 from .intake import PlaceClaim, do_report
-from .errors import Conflict, InvalidInput, NotFound
-from .verify import AttachmentTampered, read_attachment_verified
+from .errors import InvalidInput, NotFound
 from .filters import CaseFilter, filter_cases, page_of
 from .models import Case, Category
 from .states import Action, Channel, Rating
@@ -151,15 +150,7 @@ def list_attachments(request: HttpRequest, number: str):
 
 @router.get("/{number}/attachments/{attachment_id}", response={200: None, **ERRORS}, summary="Download an attachment")
 def download_attachment(request: HttpRequest, number: str, attachment_id: int):
-    case = get_visible_case(request, number)
-    att = case.attachments.filter(pk=attachment_id).first()
-    path = settings.MEDIA_ROOT / att.storage_name if att else None
-    if att is None or not path.exists():
-        raise NotFound(_("No such attachment"))
-    try:
-        data = read_attachment_verified(att)  # never serve bytes that are not the ones recorded
-    except AttachmentTampered:
-        raise Conflict(_("The stored file no longer matches the case's record; it is not served. Tell the administrator (jiceng verify).")) from None
+    att, data = files.open_attachment(request.user, number, attachment_id)
     response = HttpResponse(data, content_type=att.content_type)
     response["Content-Disposition"] = content_disposition_header(True, att.name)
     return response

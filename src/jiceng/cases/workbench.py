@@ -129,7 +129,7 @@ _ACTION_QUEUES: tuple[tuple[str, Any, str, Any], ...] = (
     ("accept", gettext_lazy("To accept"), Action.ACCEPT, dispatcher_q),  # 待受理
     ("dispatch", gettext_lazy("To dispatch"), Action.DISPATCH, dispatcher_q),  # 待派单
     ("claim", gettext_lazy("To sign for"), Action.CLAIM, handler_q),  # 待签收
-    ("handle", gettext_lazy("Handling"), Action.RESOLVE, handler_q),  # 办理中
+    ("handle", gettext_lazy("Handling now"), Action.RESOLVE, handler_q),  # 办理中
     ("resume", gettext_lazy("Suspended"), Action.RESUME, handler_q),  # 已挂起
     ("extension", gettext_lazy("Extension requests"), Action.APPROVE_EXTENSION,
      lambda u: dispatcher_q(u) | leader_q(u)),  # 待审批延期

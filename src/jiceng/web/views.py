@@ -27,7 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = workbench.queue_counts(user)
     ctx: dict = {"counts": counts, "tab": None, "rows": [], "next_cursor": None, "bulk_action": None}
     if counts:
-        queue, qs = workbench.queue_of(user, request.GET.get("tab", ""))
+        # Without a chosen tab, open the first list that holds something.
+        key = request.GET.get("tab") or next((q.key for q, n in counts if n), "")
+        queue, qs = workbench.queue_of(user, key)
         rows, next_cursor = workbench.page(qs.select_related("category", "area", "unit"), request.GET.get("after", ""))
         now = timezone.now()
         for c in rows:
