@@ -404,3 +404,36 @@ def public_view(case: Case) -> dict:
         "updated_at": case.updated_at,
         "deadline": case.deadline,
     }
+
+
+# --- lists: search, filter choices, exports -------------------------------------------
+
+def may_search_by_phone(user: User | None) -> bool:
+    """Whether a phone number typed into the case search may find the reporter's phone (staff with a need in their scope)."""
+    return user is not None and user.is_authenticated and can(user, Capability.SEE_PERSONAL_DATA)
+
+
+def filter_areas(user: User | None) -> QuerySet[Area]:
+    """Townships and villages a user may narrow a case list to: those of their scope (all for the unrestricted)."""
+    areas = Area.objects.filter(level__in=[AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]).select_related("parent").order_by("code")
+    if user is None or not user.is_authenticated:
+        return areas.none()
+    if is_unrestricted(user) or user.scope_area_id is None:
+        return areas if is_unrestricted(user) else areas.none()
+    return areas.filter(subtree_q("code", user.scope_area.prefix))
+
+
+def filter_units(user: User | None) -> QuerySet[Unit]:
+    """Units a user may narrow a case list to: those serving their area, its subtree and the tiers above it."""
+    units = Unit.objects.filter(active=True).order_by("level", "name")
+    if user is None or not user.is_authenticated:
+        return units.none()
+    if is_unrestricted(user) or user.scope_area_id is None:
+        return units if is_unrestricted(user) else units.filter(pk__in=user.units.values("pk"))
+    above = [a.code for a in user.scope_area.ancestors()]
+    return units.filter(subtree_q("area_id", user.scope_area.prefix) | Q(area_id__in=above + [user.scope_area_id]))
+
+
+def export_text(case: Case) -> CaseText:
+    """Free text leaving the system in a spreadsheet: phones, ID numbers and the people named are always masked."""
+    return CaseText(masked=True, names=people_named(case))

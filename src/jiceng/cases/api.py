@@ -54,9 +54,13 @@ class CaseQuery(Schema):
     state: str = Field("", description="A state, or `open` for every unfinished state")
     category: str = Field("", description="Category code; includes its subcategories")
     area: str = Field("", description="Area code or code prefix (e.g. a township's 9 digits)")
-    q: str = Field("", description="Case number, or words in the title")
+    q: str = Field("", description="Case number, or words in the title, description, address or village name; "
+                                    "staff with a need may give the reporter's phone")
     unit: int | None = Field(None, description="Handling unit id")
     overdue: bool = False
+    supervised: bool = Field(False, description="Only cases supervised (督办) at least once")
+    urgency: str = Field("", description="normal, urgent or critical")
+    channel: str = Field("", description="The intake channel, e.g. hotline, patrol, web")
     created_after: datetime | None = None
     created_before: datetime | None = None
     before: int | None = Field(None, description="Keyset cursor: `next_before` of the previous page")
@@ -68,7 +72,7 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]):
     data = query.dict()
     limit = data.pop("limit")
     qs = access.visible_cases(request.user).select_related("category", "area", "unit")
-    items, next_before = page_of(filter_cases(qs, CaseFilter(**data)), limit)
+    items, next_before = page_of(filter_cases(qs, CaseFilter(**data), by_phone=access.may_search_by_phone(request.user)), limit)
     return {"items": [serialize.case_summary(c) for c in items], "next_before": next_before}
 
 

@@ -10,16 +10,19 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _, gettext_lazy
+
+from jiceng.sealed import blind_indexes
 
 from jiceng.areas.codes import subtree_prefix
 from jiceng.areas.models import subtree_q
 
 from .errors import InvalidInput
 from .sla import overdue_q
-from .states import OPEN_STATES, State
+from .states import OPEN_STATES, Channel, State, Urgency
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 ID_LIMIT = 2**63 - 1
@@ -62,6 +65,8 @@ class CaseFilter:
     supervised: bool = False  # 督办: supervised at least once
     created_after: datetime | None = None
     created_before: datetime | None = None
+    urgency: str = ""
+    channel: str = ""
     before: int | None = None  # keyset: only cases with a smaller id
 
     @classmethod
@@ -76,6 +81,7 @@ class CaseFilter:
             supervised=get("supervised", "") in ("1", "true", "on"),
             created_after=_moment(str(get("created_after", "") or "").strip(), "created_after"),
             created_before=_moment(str(get("created_before", "") or "").strip(), "created_before"),
+            urgency=str(get("urgency", "") or "").strip(), channel=str(get("channel", "") or "").strip(),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -100,6 +106,10 @@ def check_filter(f: CaseFilter) -> None:
         raise InvalidInput(_("Unknown state “%(value)s”: use one of %(states)s or open")
                            % {"value": f.state[:40], "states": "、".join(f"{value}（{label}）" for value, label in State.choices)},
                            field="state")
+    if f.urgency and f.urgency not in Urgency.values:
+        raise InvalidInput(_("Unknown urgency “%(value)s”") % {"value": f.urgency[:40]}, field="urgency")
+    if f.channel and f.channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel “%(value)s”") % {"value": f.channel[:40]}, field="channel")
     if f.area and not (f.area.isascii() and f.area.isdigit() and len(f.area) <= 12):
         raise InvalidInput(_("The area must be an area code of at most 12 digits"), field="area")
     for name in ("category", "q"):
@@ -120,8 +130,17 @@ def check_filter(f: CaseFilter) -> None:
                                % {"label": label, "low": MIN_YEAR + 1, "high": MAX_YEAR - 1}, field=name)
 
 
-def filter_cases(qs: QuerySet, f: CaseFilter, now: datetime | None = None) -> QuerySet:
-    """Narrow a scoped case queryset by ``f`` (no ordering or slicing); InvalidInput for bogus values."""
+def _looks_like_phone(text: str) -> bool:
+    digits = text.replace("-", "").replace(" ", "")
+    return digits.isascii() and digits.isdigit() and 7 <= len(digits) <= 12
+
+
+def filter_cases(qs: QuerySet, f: CaseFilter, now: datetime | None = None, *, by_phone: bool = False) -> QuerySet:
+    """Narrow a scoped case queryset by ``f`` (no ordering or slicing); InvalidInput for bogus values.
+
+    ``by_phone`` (access.may_search_by_phone decides) lets a number in ``q`` find the reporter's phone,
+    through its keyed hash: the phone column itself is encrypted and never searched.
+    """
     check_filter(f)
     if f.state in State.values:
         qs = qs.filter(state=f.state)
@@ -132,14 +151,21 @@ def filter_cases(qs: QuerySet, f: CaseFilter, now: datetime | None = None) -> Qu
     if f.area and f.area.isdigit() and len(f.area) <= 12:
         qs = qs.filter(subtree_q("area_id", subtree_prefix(f.area)))
     if f.q:
-        qs = qs.filter(Q(number=f.q) | Q(title__contains=f.q) | Q(description__contains=f.q)
-                       | Q(address__contains=f.q) | Q(area__name__contains=f.q))
+        words = (Q(number=f.q) | Q(title__contains=f.q) | Q(description__contains=f.q)
+                 | Q(address__contains=f.q) | Q(area__name__contains=f.q))
+        if by_phone and _looks_like_phone(f.q):
+            words |= Q(reporter_phone_index__in=blind_indexes(f.q, "phone"))
+        qs = qs.filter(words)
     if f.unit is not None:
         qs = qs.filter(unit_id=f.unit)
     if f.overdue:
         qs = qs.filter(overdue_q(now or timezone.now()))
     if f.supervised:
         qs = qs.filter(supervise_count__gt=0)
+    if f.urgency:
+        qs = qs.filter(urgency=f.urgency)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
     if f.created_after:
         qs = qs.filter(created_at__gte=f.created_after)
     if f.created_before:
@@ -156,3 +182,58 @@ def page_of(qs: QuerySet, size: int = PAGE_SIZE) -> tuple[list, int | None]:
     more = len(items) > size
     items = items[:size]
     return items, (items[-1].pk if more and items else None)
+
+
+# --- sorted pages --------------------------------------------------------------------
+
+SORTS = {
+    "new": gettext_lazy("Newest first"),
+    "old": gettext_lazy("Oldest first"),
+    "deadline": gettext_lazy("Soonest deadline first"),
+}
+
+
+def ordered(qs: QuerySet, sort: str) -> QuerySet:
+    """``qs`` in a SORTS order; every order ends on the id, so keyset pages neither skip nor repeat."""
+    if sort == "old":
+        return qs.order_by("pk")
+    if sort == "deadline":
+        return qs.order_by(F("deadline").asc(nulls_last=True), "pk")  # overdue first, no deadline last
+    return qs.order_by("-pk")
+
+
+def _cursor_of(case: Any, sort: str) -> str:
+    if sort == "deadline":
+        return f"{case.deadline.isoformat() if case.deadline else '-'}~{case.pk}"
+    return str(case.pk)
+
+
+def _after(qs: QuerySet, sort: str, cursor: str) -> QuerySet:
+    """The rows after ``cursor`` in ``sort`` order; a malformed cursor starts from the top."""
+    if sort != "deadline":
+        if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 19):
+            return qs
+        return qs.filter(pk__gt=int(cursor)) if sort == "old" else qs.filter(pk__lt=int(cursor))
+    deadline_text, _sep, pk_text = cursor.partition("~")
+    if not (pk_text.isascii() and pk_text.isdigit() and len(pk_text) <= 19):
+        return qs
+    pk = int(pk_text)
+    if deadline_text == "-":
+        return qs.filter(deadline__isnull=True, pk__gt=pk)
+    try:
+        deadline = parse_datetime(deadline_text)
+    except ValueError:
+        deadline = None
+    if deadline is None:
+        return qs
+    return qs.filter(Q(deadline__gt=deadline) | Q(deadline=deadline, pk__gt=pk) | Q(deadline__isnull=True))
+
+
+def sorted_page(qs: QuerySet, sort: str = "new", cursor: str = "", size: int = PAGE_SIZE) -> tuple[list, str | None]:
+    """One keyset page of ``qs`` in ``sort`` order and the cursor of the next page (None on the last)."""
+    sort = sort if sort in SORTS else "new"
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    rows = list(ordered(_after(qs, sort, cursor), sort)[: size + 1])
+    if len(rows) > size:
+        return rows[:size], _cursor_of(rows[size - 1], sort)
+    return rows, None

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("export.xlsx", views.case_export, name="export"),
     path("new/", submit_views.case_new, name="new"),
     path("new/fields/", submit_views.category_fields, name="category_fields"),
     path("new/grids/", submit_views.village_grids, name="village_grids"),

@@ -12,24 +12,26 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.accounts.capabilities import Capability, can
+from jiceng.spreadsheet import xlsx_response
 from jiceng.throttle import check_rate
 
 from . import access, files, sla, timeline
 from .actions import Upload, do_case_action
 from .errors import CaseError, NotFound
 from .intake import do_place_report, do_reject_report, waiting_reports
-from .filters import PAGE_SIZE, CaseFilter, filter_cases, page_of
+from .filters import PAGE_SIZE, SORTS, CaseFilter, filter_cases, ordered, sorted_page
 from .models import Case, Category
 from .verify import check_case_events
-from .states import Action, State
+from .states import Action, Channel, State, Urgency
 
 
 def case_or_404(request: HttpRequest, number: str) -> Case:
@@ -40,18 +42,69 @@ def case_or_404(request: HttpRequest, number: str) -> Case:
         raise Http404(exc.message) from None
 
 
+def _filtered(request: HttpRequest) -> tuple[CaseFilter, "QuerySet[Case]"]:
+    f = CaseFilter.from_params(request.GET)
+    qs = filter_cases(access.visible_cases(request.user), f, by_phone=access.may_search_by_phone(request.user))
+    return f, qs
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    f = CaseFilter.from_params(request.GET)
-    qs = filter_cases(access.visible_cases(request.user).select_related("category", "unit", "area"), f)
-    page, next_before = page_of(qs, PAGE_SIZE)
+    sort = request.GET.get("sort", "new")
+    sort = sort if sort in SORTS else "new"
+    try:
+        f, qs = _filtered(request)
+        page, next_cursor = sorted_page(qs.select_related("category", "unit", "area"), sort, request.GET.get("cursor", ""), PAGE_SIZE)
+        total = qs.count()
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        f, page, next_cursor, total = CaseFilter(), [], None, 0
     now = timezone.now()
     for c in page:
         c.due = sla.due_status(c, now)
+    query = {**f.as_query(), **({"sort": sort} if sort != "new" else {})}
     return render(request, "cases/list.html", {
-        "cases": page, "next_before": next_before, "params": urlencode(f.as_query()), "states": State.choices,
-        "categories": Category.objects.filter(parent__isnull=True), "state": f.state, "category": f.category, "q": f.q, "now": now,
+        "cases": page, "next_cursor": next_cursor, "params": urlencode(query), "total": total, "f": f, "sort": sort, "sorts": SORTS,
+        "states": State.choices, "urgencies": Urgency.choices, "channels": Channel.choices,
+        "categories": Category.objects.filter(parent__isnull=True), "areas": access.filter_areas(request.user),
+        "units": access.filter_units(request.user), "state": f.state, "category": f.category, "q": f.q, "now": now,
+        "export_limit": EXPORT_LIMIT,
     })
+
+
+EXPORT_LIMIT = 50_000
+EXPORT_HEADERS = (
+    gettext_lazy("Case number"), gettext_lazy("Title"), gettext_lazy("Category"), gettext_lazy("Township / street"),
+    gettext_lazy("Village / community"), gettext_lazy("Grid"), gettext_lazy("Channel"), gettext_lazy("Urgency"), gettext_lazy("State"),
+    gettext_lazy("Tier"), gettext_lazy("Handling unit"), gettext_lazy("Submitted at"), gettext_lazy("Deadline"), gettext_lazy("Overdue"),
+    gettext_lazy("Times supervised"), gettext_lazy("Rating"), gettext_lazy("Resolved at tier"),
+)
+
+
+def _export_rows(qs, now):
+    yes, no = _("Yes"), _("No")
+    for c in qs.iterator(chunk_size=2000):
+        text = access.export_text(c)
+        yield (c.number, text(c.title), c.category.name, c.area.parent.name if c.area.parent_id else "", c.area.name,
+               c.grid.name if c.grid_id else "", c.get_channel_display(), c.get_urgency_display(), c.get_state_display(),
+               c.get_level_display(), c.unit.name if c.unit_id else "", c.created_at, c.deadline,
+               yes if sla.is_overdue(c, now) else no, c.supervise_count, c.get_rating_display() if c.rating else "",
+               c.get_resolved_level_display() if c.resolved_level else "")
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as an Excel file (the same filters and scope as the page; free text masked)."""
+    try:
+        _f, qs = _filtered(request)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:list")
+    sort = request.GET.get("sort", "new")
+    qs = ordered(qs.select_related("category", "area", "area__parent", "grid", "unit"), sort if sort in SORTS else "new")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(_("cases-%(stamp)s.xlsx") % {"stamp": stamp}, _("Cases"), [str(h) for h in EXPORT_HEADERS],
+                         _export_rows(qs, timezone.now()), EXPORT_LIMIT)
 
 
 @login_required

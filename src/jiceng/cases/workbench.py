@@ -19,19 +19,17 @@ per page as a short one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _, gettext_lazy
 
 from jiceng.accounts.models import Role, User
 from jiceng.areas.models import LEVEL_RANK, UnitLevel, subtree_q
 
-from . import access, sla, workflow
+from . import access, filters, sla, workflow
 from .errors import CaseError
 from .models import Case, CaseEvent
 from .states import OPEN_STATES, Action, State
@@ -224,33 +222,12 @@ def queue_of(user: User, key: str) -> tuple[Queue, QuerySet[Case]]:
 
 def ordered(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Soonest deadline first (so overdue cases lead), cases without a deadline last, then oldest."""
-    return qs.order_by(F("deadline").asc(nulls_last=True), "pk")
-
-
-def _cursor_of(case: Case) -> str:
-    return f"{case.deadline.isoformat() if case.deadline else '-'}~{case.pk}"
-
-
-def _after_cursor(qs: QuerySet[Case], cursor: str) -> QuerySet[Case]:
-    """The cases after ``cursor`` in :func:`ordered` order; a malformed cursor starts from the top."""
-    deadline_text, _sep, pk_text = cursor.partition("~")
-    if not pk_text.isdigit():
-        return qs
-    pk = int(pk_text)
-    if deadline_text == "-":
-        return qs.filter(deadline__isnull=True, pk__gt=pk)
-    deadline: datetime | None = parse_datetime(deadline_text)
-    if deadline is None:
-        return qs
-    return qs.filter(Q(deadline__gt=deadline) | Q(deadline=deadline, pk__gt=pk) | Q(deadline__isnull=True))
+    return filters.ordered(qs, "deadline")
 
 
 def page(qs: QuerySet[Case], cursor: str = "", size: int = PAGE_SIZE) -> tuple[list[Case], str | None]:
     """One page of ``qs`` in workbench order and the cursor of the next page (None at the end)."""
-    rows = list(ordered(_after_cursor(qs, cursor))[: size + 1])
-    if len(rows) > size:
-        return rows[:size], _cursor_of(rows[size - 1])
-    return rows, None
+    return filters.sorted_page(qs, "deadline", cursor, size)
 
 
 # --- bulk actions ---------------------------------------------------------------
