@@ -41,6 +41,10 @@ class CountOut(Schema):
     unread: int
 
 
+class MarkedOut(Schema):
+    marked: int
+
+
 def _out(n: Notification) -> dict:
     return {"id": n.pk, "kind": n.kind, "kind_label": str(n.get_kind_display()), "case": n.case.number if n.case_id else None,
             "title": n.title, "text": n.text, "url": n.url, "created_at": n.created_at, "read_at": n.read_at}
@@ -66,6 +70,6 @@ def mark_read(request: HttpRequest, notification_id: int):
     return _out(do_mark_read(request.user, notification_id))
 
 
-@router.post("/notifications/read-all", response={200: CountOut, **ERRORS}, summary="Mark all my notifications read; how many were unread")
+@router.post("/notifications/read-all", response={200: MarkedOut, **ERRORS}, summary="Mark all my notifications read; how many were unread")
 def mark_all_read(request: HttpRequest):
-    return {"unread": do_mark_all_read(request.user)}
+    return {"marked": do_mark_all_read(request.user)}

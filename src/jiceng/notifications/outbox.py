@@ -116,12 +116,13 @@ def sweep(now: datetime | None = None) -> str | None:
     """Give stranded deliveries back to the worker (run by ``jiceng tick``); a line for its report, or None."""
     now = now or timezone.now()
     with transaction.atomic():
-        freed = Delivery.objects.filter(state=Delivery.State.SENDING, claimed_at__lt=now - STRANDED_AFTER).update(
-            state=Delivery.State.PENDING, claimed_at=None, next_attempt_at=now)
+        stranded = Delivery.objects.filter(state=Delivery.State.SENDING, claimed_at__lt=now - STRANDED_AFTER)
+        freed = list(stranded.values_list("pk", flat=True)[:1000])
+        Delivery.objects.filter(pk__in=freed, state=Delivery.State.SENDING).update(state=Delivery.State.PENDING, claimed_at=None, next_attempt_at=now)
         late = list(Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lt=now - LATE_AFTER).values_list("pk", flat=True)[:1000])
         Delivery.objects.filter(pk__in=late).update(next_attempt_at=now)
-        for pk in late:
+        for pk in [*freed, *late]:
             schedule(pk)
     if not (freed or late):
         return None
-    return _("notifications: %(freed)s deliveries taken back from a stopped worker, %(late)s queued again") % {"freed": freed, "late": len(late)}
+    return _("notifications: %(freed)s deliveries taken back from a stopped worker, %(late)s queued again") % {"freed": len(freed), "late": len(late)}
