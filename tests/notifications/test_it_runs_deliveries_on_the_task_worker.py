@@ -10,7 +10,8 @@ from jiceng.notifications.models import Channel, Delivery
 from jiceng.notifications.worker import run_pending
 from tests.cases.helpers import submit, village_staff
 
-pytestmark = pytest.mark.django_db
+# The worker checks its connection between tasks as in production, which a test transaction would not survive.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _two_deliveries(world, notify_settings, gateway, django_capture_on_commit_callbacks) -> None:
