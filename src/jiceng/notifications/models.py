@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiceng.sealed import SealedCharField
 
@@ -12,19 +13,19 @@ from jiceng.sealed import SealedCharField
 class Kind(models.TextChoices):
     """What happened to a case, as its recipients are told."""
 
-    ARRIVED = "arrived", _("New in your queue")  # 新工单待处理: a new case in my village, dispatched or escalated to my unit
-    DUE_SOON = "due_soon", _("Due soon")  # 临期
-    OVERDUE = "overdue", _("Overdue")  # 超期
-    SUPERVISED = "supervised", _("Supervised")  # 督办
-    RETURNED = "returned", _("Returned")  # 退回
-    RESOLVED = "resolved", _("Resolved, please rate")  # 已办结，请评价
-    REOPENED = "reopened", _("Reopened")  # 重办
+    ARRIVED = "arrived", pgettext_lazy("notifications", "New in your queue")  # 新工单待处理: a new case in my village, dispatched or escalated to my unit
+    DUE_SOON = "due_soon", pgettext_lazy("notifications", "Due soon")  # 临期
+    OVERDUE = "overdue", pgettext_lazy("notifications", "Overdue")  # 超期
+    SUPERVISED = "supervised", pgettext_lazy("notifications", "Supervised")  # 督办
+    RETURNED = "returned", pgettext_lazy("notifications", "Returned")  # 退回
+    RESOLVED = "resolved", pgettext_lazy("notifications", "Resolved, please rate")  # 已办结，请评价
+    REOPENED = "reopened", pgettext_lazy("notifications", "Reopened")  # 重办
 
 
 class Channel(models.TextChoices):
-    SMS = "sms", _("SMS")
-    WECHAT = "wechat", _("WeChat template message")
-    EMAIL = "email", _("E-mail")
+    SMS = "sms", pgettext_lazy("notifications", "SMS")
+    WECHAT = "wechat", pgettext_lazy("notifications", "WeChat template message")
+    EMAIL = "email", pgettext_lazy("notifications", "E-mail")
 
 
 class Notification(models.Model):
@@ -56,13 +57,13 @@ class Delivery(models.Model):
     """A message on its way over one channel (SMS, WeChat, e-mail): the outbox row the worker sends and retries."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Waiting to be sent")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        PENDING = "pending", pgettext_lazy("notifications", "Waiting to be sent")
+        SENDING = "sending", pgettext_lazy("notifications", "Being sent")
+        SENT = "sent", pgettext_lazy("notifications", "Sent")
+        FAILED = "failed", pgettext_lazy("notifications", "Failed")
 
     notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("notifications", "channel"), max_length=8, choices=Channel.choices)
     # A phone number, WeChat openid or e-mail address: personal data, encrypted at rest like the reporters' phones.
     address = SealedCharField(_("address"), max_length=254)
     subject = models.CharField(_("subject"), max_length=120)
@@ -115,7 +116,7 @@ class Contact(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_contacts", verbose_name=_("user"))
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("notifications", "channel"), max_length=8, choices=Channel.choices)
     address = SealedCharField(_("address"), max_length=254, blank=True)
     active = models.BooleanField(_("receive messages"), default=True)
 
