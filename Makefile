@@ -20,7 +20,7 @@ setup: $(BIN)/.installed
 demo: setup
 	$(BIN)/jiceng migrate -v0
 	$(BIN)/jiceng seed-demo --cases $(CASES) --if-empty
-	$(BIN)/jiceng serve --port $(PORT)
+	JICENG_SMS_URL=$${JICENG_SMS_URL:-fake} $(BIN)/jiceng serve --port $(PORT)   # demo: SMS go to the outbox page only
 
 test: setup
 	scripts/test.sh

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",  # login throttling and lockout
+    "django_tasks",  # background tasks (the notifications' outbox), backport of Django 6's django.tasks
+    "django_tasks_db",  # their database backend: jobs are rows, SQLite needs no broker
     "ninja",  # serves the API docs' JS and CSS from the package: no CDN
     "jiceng.areas",
     "jiceng.accounts",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "jiceng.triage",
     "jiceng.insurance",
     "jiceng.programmes",
+    "jiceng.notifications",
     "jiceng.stats",
     "jiceng.api",
     "jiceng.web",
@@ -105,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiceng.web.context_processors.capabilities",
+                "jiceng.notifications.context_processors.unread",
             ],
         },
     },
@@ -264,6 +268,33 @@ ANCHOR_INTERVAL_HOURS = float(os.environ.get("JICENG_ANCHOR_INTERVAL_HOURS", "24
 CLAIMED_TIME_MAX_AGE_DAYS = float(os.environ.get("JICENG_CLAIMED_TIME_MAX_AGE_DAYS", "7"))
 CLAIMED_TIME_MAX_AHEAD_MINUTES = float(os.environ.get("JICENG_CLAIMED_TIME_MAX_AHEAD_MINUTES", "5"))
 ALERT_RECORD_SECONDS = float(os.environ.get("JICENG_ALERT_RECORD_SECONDS", "60"))
+
+# Notifications (docs/notifications.md): the in-app inbox always; the outbox sends
+# over the channels configured here, each delivery retried with exponential
+# back-off by the task worker (`jiceng worker`, or a thread of `jiceng serve`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}}
+NOTIFICATIONS = {
+    # Absolute links in SMS, WeChat and e-mail texts start with this.
+    "SITE_URL": os.environ.get("JICENG_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
+    "MAX_ATTEMPTS": int(os.environ.get("JICENG_NOTIFY_MAX_ATTEMPTS", "6")),
+    "BACKOFF_SECONDS": float(os.environ.get("JICENG_NOTIFY_BACKOFF_SECONDS", "60")),  # 1, 2, 4, 8 … minutes
+    "BACKOFF_MAX_SECONDS": float(os.environ.get("JICENG_NOTIFY_BACKOFF_MAX_SECONDS", str(6 * 3600))),
+    "TIMEOUT_SECONDS": float(os.environ.get("JICENG_NOTIFY_TIMEOUT_SECONDS", "10")),
+    # An SMS gateway that takes POSTed JSON; "fake" records messages in the outbox without sending (demos).
+    "SMS": {"URL": os.environ.get("JICENG_SMS_URL", ""), "TOKEN": os.environ.get("JICENG_SMS_TOKEN", ""),
+            "SIGN": os.environ.get("JICENG_SMS_SIGN", "基层治理")},
+    # WeChat official-account template messages (cgi-bin/message/template/send).
+    "WECHAT": {"URL": os.environ.get("JICENG_WECHAT_URL", ""), "ACCESS_TOKEN": os.environ.get("JICENG_WECHAT_ACCESS_TOKEN", ""),
+               "TEMPLATE_ID": os.environ.get("JICENG_WECHAT_TEMPLATE_ID", "")},
+    # E-mail through Django's mail backend (EMAIL_* below).
+    "EMAIL": {"ENABLED": os.environ.get("JICENG_NOTIFY_EMAIL", "0") == "1"},
+}
+EMAIL_HOST = os.environ.get("JICENG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("JICENG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("JICENG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JICENG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("JICENG_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("JICENG_EMAIL_FROM", "jiceng@localhost")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("jiceng.cases.urls")),
     path("people/", include("jiceng.people.urls")),
     path("programmes/", include("jiceng.programmes.urls")),
+    path("notifications/", include("jiceng.notifications.urls")),
     path("access-log/", include("jiceng.accounts.urls")),
     path("", include("jiceng.web.urls")),
 ]

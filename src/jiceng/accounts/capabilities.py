@@ -34,6 +34,7 @@ class Capability(StrEnum):
     MANAGE_PEOPLE = "manage_people"  # register, import, tag and merge people (scope: people.access)
     MANAGE_PROGRAMMES = "manage_programmes"  # pairings, visit plans, monitoring, targets, points (scope: programmes.access)
     VIEW_STATISTICS = "view_statistics"  # the leaders' dashboard, ledgers, reports and recurring themes (scope: stats.access)
+    VIEW_OUTBOX = "view_outbox"  # the notifications' outbox: every SMS, WeChat and e-mail delivery with its attempts
 
 
 _STAFF = {Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.HANDLE, Capability.SEE_PERSONAL_DATA,
@@ -78,6 +79,7 @@ REFUSALS = {
     Capability.MANAGE_PEOPLE: _("You may not change the registry of people."),
     Capability.MANAGE_PROGRAMMES: _("You may not manage programmes."),
     Capability.VIEW_STATISTICS: _("Statistics are for leaders, township and department heads."),
+    Capability.VIEW_OUTBOX: _("The outbox of notifications is for administrators."),
 }
 
 

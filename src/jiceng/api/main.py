@@ -9,6 +9,7 @@ from jiceng.areas.api import router as areas_router
 from jiceng.cases.api import categories_router, public_router, reports_router, workbench_router
 from jiceng.cases.api import router as cases_router
 from jiceng.insurance.api import router as insurance_router
+from jiceng.notifications.api import router as notifications_router
 from jiceng.people.api import router as people_router
 from jiceng.programmes.api import router as programmes_router
 from jiceng.triage.api import router as triage_router
@@ -40,3 +41,4 @@ api.add_router("/v1", areas_router)
 api.add_router("/v1", categories_router)
 api.add_router("/v1", people_router)
 api.add_router("/v1/programmes", programmes_router)
+api.add_router("/v1", notifications_router)

@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.models import Role, User
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Grid, Unit, UnitLevel
 
-from . import access, chain, workflow
+from . import access, chain, signals, workflow
 from .errors import Conflict, IdempotencyConflict, InvalidInput
 from .fields import clean_fields
 from .models import Attachment, Case, CaseEvent, Category
@@ -72,6 +73,8 @@ def _append_event(
         at=at, unit_id=unit_id, note=note, payload=payload, prev_hash=case.last_hash, hash=digest, marks=marks,
     )
     event.save(force_insert=True)
+    # Receivers (notifications) hear of the event only once it is committed.
+    transaction.on_commit(partial(signals.announce, event.pk, case.pk, action), robust=True)
     return event
 
 

@@ -38,6 +38,10 @@ class Command(BaseCommand):
         self.stdout.write(f"人口与帮扶：{people.people} 人，{people.households} 户，监测户 {people.monitored} 户，结对 {people.pairings} 对，"
                           f"走访巡查计划 {people.plans} 个，走访记录 {people.visits} 条（{time.monotonic() - started:.0f} 秒）")
         devices = register_demo_devices(world)
+        from jiceng.notifications.backfill import announce_recent
+
+        # The generator writes events in bulk, without the signal: fill the inboxes with the latest ones.
+        self.stdout.write(f"通知：为最近 {announce_recent()} 个工单事件生成站内通知")
         self.stdout.write(f"登记摄像头与传感器 {devices} 台（jiceng device list）")
         self.stdout.write(self.style.SUCCESS(f"已生成 {made} 件工单，用时 {time.monotonic() - started:.1f} 秒"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：admin 管理员 · leader 区领导 · auditor 审计 · "
