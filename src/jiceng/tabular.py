@@ -34,9 +34,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jiceng.errors import InvalidInput
+from jiceng.errors import DomainError, InvalidInput
 
 MAX_ROWS = 200_000
+MAX_ERRORS_SHOWN = 200
 MAX_BYTES = 50 * 1024 * 1024
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -204,3 +205,21 @@ class RowError:
 
     def __str__(self) -> str:
         return _("第%(row)s行【%(column)s】%(message)s") % {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportRejected(DomainError):
+    """The file has errors; nothing was written. ``errors`` lists every bad row (all-or-nothing imports)."""
+
+    code = "import_rejected"
+
+    def __init__(self, errors: list[RowError]) -> None:
+        shown = "；".join(str(e) for e in errors[:5])
+        more = _("……共%(n)s处错误") % {"n": len(errors)} if len(errors) > 5 else ""
+        super().__init__(_("导入未执行，文件中有错误：%(errors)s%(more)s") % {"errors": shown, "more": more}, field="file")
+        self.errors = errors
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        data["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors[:MAX_ERRORS_SHOWN]]
+        data["error_count"] = len(self.errors)
+        return data

@@ -29,7 +29,7 @@ from jiceng.accounts.models import User
 from jiceng.areas.models import Area, AreaLevel, Grid
 from jiceng import tabular
 from jiceng.errors import DomainError, InvalidInput
-from jiceng.tabular import RowError
+from jiceng.tabular import MAX_ERRORS_SHOWN, ImportRejected, RowError  # noqa: F401 - the importers' shared types, re-exported
 
 from . import access, identity
 from .actions import clean_date, clean_risk_type, clean_text
@@ -37,7 +37,6 @@ from .models import Household, Membership, Person, PersonTag, Relationship, TagK
 
 BATCH = 2000
 MAX_ROWS = 200_000
-MAX_ERRORS_SHOWN = 200
 
 # Column header (as people type it) → field; the first header of each field is the one the template uses.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -56,24 +55,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 LABELS = {f: headers[0] for f, headers in COLUMNS.items()}
 REQUIRED = ("id_number", "name")
 RELATIONSHIP_BY_LABEL = {str(c.label): c.value for c in Relationship} | {c.value: c.value for c in Relationship} | {"本人": "head"}
-
-
-class ImportRejected(DomainError):
-    """The file has errors; nothing was written. ``errors`` lists them by row."""
-
-    code = "import_rejected"
-
-    def __init__(self, errors: list[RowError]) -> None:
-        shown = "；".join(str(e) for e in errors[:5])
-        more = _("……共%(n)s处错误") % {"n": len(errors)} if len(errors) > 5 else ""
-        super().__init__(_("导入未执行，文件中有错误：%(errors)s%(more)s") % {"errors": shown, "more": more}, field="file")
-        self.errors = errors
-
-    def as_dict(self) -> dict:
-        data = super().as_dict()
-        data["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors[:MAX_ERRORS_SHOWN]]
-        data["error_count"] = len(self.errors)
-        return data
 
 
 @dataclass
