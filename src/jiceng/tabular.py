@@ -4,8 +4,11 @@ Every import (the people roster, pairings, historical cases) and the insurance
 roster check read through :func:`read_table`, so a file is judged the same way
 everywhere:
 
-* .xlsx through openpyxl in read-only mode (streamed, the first sheet, cached
-  values of formulas — what the person sees in Excel);
+* .xlsx through openpyxl in read-only mode (streamed, the first sheet); a
+  formula cell is read as its formula text (``=SUM(A1:A3)``), never evaluated
+  and never replaced by a cached value the file may or may not carry, so a
+  formula in a typed column is refused as the text it is, and formula-looking
+  text is kept literally (exports escape it: ``jiceng.spreadsheet``);
 * .csv in UTF-8 (with or without the BOM Excel writes) or, failing that,
   GB18030 (a superset of GBK: what Excel on a Chinese Windows saves), detected
   from the bytes;
@@ -119,7 +122,7 @@ def _xlsx_rows(data: bytes, label: str, limit: int):
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise TabularError(_("%(p)s无法读取 Excel 文件（%(kind)s），请确认是 .xlsx 格式") % {"p": _prefix(label), "kind": type(exc).__name__}) from None
     try:

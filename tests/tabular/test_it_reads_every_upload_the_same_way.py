@@ -75,3 +75,8 @@ def test_formula_looking_text_stays_literal_text():
     table = read_table(_csv([HEADER, ['=HYPERLINK("http://x","y")', "431102101201", "2025-03-01"]]).encode(), "a.csv")
     assert cell_text(table.rows[0][1][0]) == '=HYPERLINK("http://x","y")'
     assert cell_text(3.0) == "3" and cell_text(None) == ""
+
+
+def test_an_xlsx_formula_cell_is_read_as_its_text_never_evaluated():
+    table = read_table(_xlsx([HEADER, ["=1+1", "=A1", "2025-03-01"]]), "a.xlsx")
+    assert table.rows[0][1][:2] == ["=1+1", "=A1"]
