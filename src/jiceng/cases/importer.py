@@ -111,6 +111,11 @@ class ImportSummary:
     numbers: list[str] = field(default_factory=list)
     dry_run: bool = False
 
+    @property
+    def villages(self) -> list[tuple[str, int]]:
+        """Cases per village, most first (for the preview)."""
+        return self.by_village.most_common()
+
     def line(self) -> str:
         verb = _("将导入") if self.dry_run else _("已导入")
         return _("%(verb)s %(created)s 件历史工单（已销号 %(closed)s 件，已办结待回访 %(resolved)s 件），跳过已导入过的 %(skipped)s 行") % {

@@ -1,0 +1,104 @@
+"""The web page for importing historical cases: upload → preview (counts and every error) → confirm.
+
+Thin: ``importer.do_import_cases`` decides (capability, area scope, every row's rules); this view keeps
+the uploaded file between preview and confirmation in the data directory under a random token tied to
+the user's session, and shows what the domain says.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from jiceng.accounts.capabilities import Capability, can
+from jiceng.errors import DomainError
+from jiceng.spreadsheet import excel_value
+from jiceng.tabular import MAX_ERRORS_SHOWN, ImportRejected
+
+from .importer import COLUMNS, LABELS, REQUIRED, do_import_cases, read_cases_file, template_rows
+
+SESSION_KEY = "case_import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _held(token: str) -> Path:
+    return Path(settings.DATA_DIR) / "imports" / token
+
+
+def _keep(request: HttpRequest, data: bytes, name: str) -> str:
+    """Hold the uploaded bytes until the user confirms; only this session can name them."""
+    token = secrets.token_hex(16)
+    path = _held(token)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_bytes(data)
+    request.session[SESSION_KEY] = {"token": token, "name": name}
+    return token
+
+
+def _take(request: HttpRequest, token: str) -> tuple[bytes, str]:
+    held = request.session.get(SESSION_KEY) or {}
+    if not token or held.get("token") != token or not _held(token).exists():
+        raise DomainError(_("预览已过期，请重新上传文件"), field="file")
+    return _held(token).read_bytes(), held["name"]
+
+
+def _drop(request: HttpRequest) -> None:
+    held = request.session.pop(SESSION_KEY, None) or {}
+    if held.get("token"):
+        _held(held["token"]).unlink(missing_ok=True)
+
+
+def _template() -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("历史工单")
+    for r in template_rows():
+        ws.append([excel_value(v) for v in r])
+    for col in ws.columns:
+        col[0].number_format = "@"
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="case-import-template.xlsx"'
+    return response
+
+
+@login_required
+def import_cases(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Capability.DISPATCH):
+        raise PermissionDenied
+    if request.GET.get("template") == "1":
+        return _template()
+    ctx: dict = {"columns": [(LABELS[f], f in REQUIRED) for f in COLUMNS]}
+    if request.method == "POST":
+        try:
+            if request.POST.get("confirm"):
+                data, name = _take(request, request.POST.get("token", ""))
+                ctx["result"] = do_import_cases(request.user, read_cases_file(data, name))
+                _drop(request)
+            else:
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise DomainError(_("请选择要导入的文件"), field="file")
+                data, name = upload.read(), upload.name or ""
+                ctx["preview"] = do_import_cases(request.user, read_cases_file(data, name), dry_run=True)
+                ctx["file_name"] = name
+                if ctx["preview"].created:
+                    ctx["token"] = _keep(request, data, name)
+        except ImportRejected as exc:
+            _drop(request)
+            ctx["errors"], ctx["error_count"] = exc.errors[:MAX_ERRORS_SHOWN], len(exc.errors)
+        except DomainError as exc:
+            ctx["error"] = exc.message
+    return render(request, "cases/import.html", ctx)
