@@ -227,11 +227,16 @@ class _Checker:
 
     def unit(self, village: Area, text: str) -> Unit:
         # The units that serve this place: its village, its township and its county.
-        places = (village.code, village.code[:9] + "000", village.code[:6] + "000000")
-        for place in places:
-            for u in self.units.get(place, []):
-                if text in (u.code, u.name):
-                    return u
+        serving = [u for place in (village.code, village.code[:9] + "000", village.code[:6] + "000000") for u in self.units.get(place, [])]
+        for u in serving:
+            if text in (u.code, u.name):
+                return u
+        # Ledgers often name the unit without its place: “村委会”, “司法所” for that village's or township's own.
+        endings = [u for u in serving if u.name.endswith(text)]
+        if len(endings) == 1:
+            return endings[0]
+        if endings:
+            raise ValueError(_("办理单位“%(v)s”可指多个单位（%(names)s），请填写全称") % {"v": text, "names": "、".join(u.name for u in endings[:5])})
         raise ValueError(_("办理单位“%(v)s”不是为%(village)s服务的村、乡镇或县级单位") % {"v": text, "village": village.name})
 
     def time(self, value: Any, label: str) -> datetime:

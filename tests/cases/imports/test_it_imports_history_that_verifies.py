@@ -47,3 +47,10 @@ def test_a_dry_run_counts_and_writes_nothing(world):
     summary = do_import_cases(world.users["admin"], read_cases_file(csv_bytes([row(world), row(world, title="另一件")]), "a.csv"), dry_run=True)
     assert summary.created == 2 and summary.by_state["closed"] == 2
     assert Case.objects.count() == 0
+
+
+def test_a_unit_named_without_its_place_is_the_one_serving_the_village(world):
+    village = world.villages[0]
+    township = village.code[:9] + "000"
+    do_import_cases(world.users["admin"], read_cases_file(csv_bytes([row(world, village=village, unit="司法所")]), "a.csv"))
+    assert Case.objects.get().unit == world.unit("judicial_office", township)
