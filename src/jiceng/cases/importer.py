@@ -357,11 +357,11 @@ class _History:
 
 
 def _history(case: Case, row: _Row, user: User, label: str) -> _History:
+    # The texts below go into the hash-chained record: fixed Chinese, never the importing user's UI language.
     h = _History(case, user, label)
     level = case.level
-    plan = _("历史工单导入：由%(unit)s办理") % {"unit": row.unit.name}
-    result = _("%(unit)s已办结（历史数据导入，办结时间 %(at)s）") % {
-        "unit": row.unit.name, "at": timezone.localtime(row.resolved, SHANGHAI).strftime("%Y-%m-%d %H:%M")}
+    plan = f"历史工单导入：由{row.unit.name}办理"
+    result = f"{row.unit.name}已办结（历史数据导入，办结时间 {timezone.localtime(row.resolved, SHANGHAI):%Y-%m-%d %H:%M}）"
     h.step(Action.ACCEPT, row.received, {"plan": plan, "deadline": sla.deadline_for(row.category, Urgency.NORMAL, "resolve", level, row.received)})
     h.step(Action.DISPATCH, row.received, {"unit_id": row.unit.pk})
     h.step(Action.CLAIM, row.received)
@@ -373,11 +373,11 @@ def _history(case: Case, row: _Row, user: User, label: str) -> _History:
         h.step(Action.RATE, row.resolved, {"rating": Rating.UNSATISFIED})
         h.step(Action.RESOLVE, row.resolved, {"result": result})
         h.step(Action.RATE, row.resolved, {"rating": Rating.UNSATISFIED})
-        h.step(Action.DECIDE, row.resolved, {"decision": "uphold", "note": _("历史数据导入：原记录为不满意并已销号")})
+        h.step(Action.DECIDE, row.resolved, {"decision": "uphold", "note": "历史数据导入：原记录为不满意并已销号"})
     elif row.rating:
         h.step(Action.RATE, row.resolved, {"rating": row.rating})
     else:
-        h.step(Action.WAIVE_RATING, row.resolved, {"note": _("历史数据导入：原记录没有满意度")})
+        h.step(Action.WAIVE_RATING, row.resolved, {"note": "历史数据导入：原记录没有满意度"})
     h.step(Action.CLOSE, row.resolved)
     return h
 
@@ -401,7 +401,7 @@ def _allocate(rows: list[_Row]) -> list[str]:
 
 
 def _write(rows: list[_Row], user: User, summary: ImportSummary) -> None:
-    label = _("%(name)s（历史导入）") % {"name": user.display_name}
+    label = f"{user.display_name}（历史导入）"
     cases, histories = [], []
     for row, number in zip(rows, _allocate(rows), strict=True):
         case = _new_case(row, number, user)
