@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from jiceng.tabular import MAX_ERRORS_SHOWN, ImportRejected
 from .importer import COLUMNS, LABELS, REQUIRED, do_import_cases, read_cases_file, template_rows
 
 SESSION_KEY = "case_import"
+HELD_SECONDS = 24 * 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -34,10 +36,18 @@ def _held(token: str) -> Path:
 
 
 def _keep(request: HttpRequest, data: bytes, name: str) -> str:
-    """Hold the uploaded bytes until the user confirms; only this session can name them."""
+    """Hold the uploaded bytes until the user confirms; only this session can name them.
+
+    A session holds one file at a time; files of previews nobody confirmed are removed after a day.
+    """
+    _drop(request)
     token = secrets.token_hex(16)
     path = _held(token)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stale = time.time() - HELD_SECONDS
+    for old in path.parent.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     path.write_bytes(data)
     request.session[SESSION_KEY] = {"token": token, "name": name}
     return token
