@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.capabilities import Capability, can
 from jiceng.errors import DomainError
 from jiceng.spreadsheet import excel_value
-from jiceng.tabular import MAX_ERRORS_SHOWN, ImportRejected
+from jiceng.tabular import MAX_ERRORS_SHOWN, ImportRejected, RowError
 
 from .importer import COLUMNS, LABELS, REQUIRED, do_import_cases, read_cases_file, template_rows
 
 SESSION_KEY = "case_import"
+REPORT_KEY = "case_import_errors"
+REPORT_MAX = 10_000  # kept in the session; the command line lists every error of any file
 HELD_SECONDS = 24 * 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,6 +68,34 @@ def _drop(request: HttpRequest) -> None:
         _held(held["token"]).unlink(missing_ok=True)
 
 
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _error_report(errors: list) -> bytes:
+    """Every bad row (not only the first 200 the page shows) as a workbook the office can work through."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("错误报告")
+    ws.append([_("行"), _("列"), _("错误")])
+    for e in errors:
+        ws.append([e.row, excel_value(e.column), excel_value(e.message)])
+    ws.freeze_panes = "A2"
+    ws.column_dimensions["C"].width = 80
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _keep_report(request: HttpRequest, errors: list) -> None:
+    """The error report of the last rejected upload, for this session only (the file itself is not kept)."""
+    request.session[REPORT_KEY] = [[e.row, e.column, e.message] for e in errors[:REPORT_MAX]]
+
+
 def _template() -> HttpResponse:
     from openpyxl import Workbook
 
@@ -79,9 +109,7 @@ def _template() -> HttpResponse:
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="case-import-template.xlsx"'
-    return response
+    return _xlsx_response(out.getvalue(), "case-import-template.xlsx")
 
 
 @login_required
@@ -90,6 +118,9 @@ def import_cases(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.GET.get("template") == "1":
         return _template()
+    if request.GET.get("report") == "1" and request.session.get(REPORT_KEY):
+        errors = [RowError(*e) for e in request.session[REPORT_KEY]]
+        return _xlsx_response(_error_report(errors), "case-import-errors.xlsx")
     ctx: dict = {"columns": [(LABELS[f], f in REQUIRED) for f in COLUMNS]}
     if request.method == "POST":
         try:
@@ -109,6 +140,7 @@ def import_cases(request: HttpRequest) -> HttpResponse:
         except ImportRejected as exc:
             _drop(request)
             ctx["errors"], ctx["error_count"] = exc.errors[:MAX_ERRORS_SHOWN], len(exc.errors)
+            _keep_report(request, exc.errors)
         except DomainError as exc:
             ctx["error"] = exc.message
     return render(request, "cases/import.html", ctx)

@@ -44,6 +44,8 @@ def test_errors_are_listed_and_another_townships_village_is_refused(world):
     assert "导入未执行：文件中有 2 处错误" in page
     assert "不在您的辖区内" in page and "飞鸽传书" in page and 'name="token"' not in page
     assert Case.objects.count() == 0
+    report = load_workbook(io.BytesIO(client.get("/cases/import/?report=1").content)).active
+    assert [[c.value for c in r][:2] for r in report.iter_rows(min_row=2)] == [[2, "村/社区"], [3, "来源渠道"]]
 
 
 def test_an_unreadable_file_is_a_message_not_a_500(world):
