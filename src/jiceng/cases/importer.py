@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -426,6 +426,20 @@ def _write(rows: list[_Row], user: User, summary: ImportSummary) -> None:
     cases_imported.send(sender=Case, cases=cases)
 
 
+def _serialise_imports() -> None:
+    """One import at a time: two concurrent imports of one file must not both find its rows new.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write as the transaction's first
+    statement (the number sequence of year 0, which no case uses) takes the database's one write
+    lock, so a second import checks its rows only after the first has committed.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('jiceng.cases.importer'))")
+    else:
+        allocate_number(0, "import", 1)
+
+
 def do_import_cases(user: User, rows: list[tuple[int, dict[str, Any]]], *, dry_run: bool = False, now: datetime | None = None) -> ImportSummary:
     """Import historical cases (rows as read by :func:`read_cases_file`) in one transaction.
 
@@ -435,6 +449,8 @@ def do_import_cases(user: User, rows: list[tuple[int, dict[str, Any]]], *, dry_r
     now = now or timezone.now()
     summary = ImportSummary(rows=len(rows), dry_run=dry_run)
     with transaction.atomic():
+        if not dry_run:
+            _serialise_imports()
         fresh, summary.skipped = check_rows(user, rows, now)
         summary.created = len(fresh)
         summary.by_state.update(r.state for r in fresh)
