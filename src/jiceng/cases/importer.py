@@ -194,7 +194,7 @@ class _Checker:
             self.units.setdefault(u.area_id, []).append(u)
 
     def category(self, text: str) -> Category:
-        text = text.replace("／", "/").replace(" ", "")
+        text = _required(text).replace("／", "/").replace(" ", "")
         if text in self.categories_by_code:
             return self.categories_by_code[text]
         found = self.categories_by_name.get(text, [])
@@ -205,7 +205,7 @@ class _Checker:
         raise ValueError(_("分类“%(v)s”不存在或不是最末一级分类") % {"v": text})
 
     def village(self, text: str) -> Area:
-        village = self.villages_by_code.get(text)
+        village = self.villages_by_code.get(_required(text))
         if village is None:
             found = self.villages_by_name.get(text, [])
             if len(found) > 1:
@@ -226,6 +226,7 @@ class _Checker:
         raise ValueError(_("网格“%(v)s”不在%(village)s") % {"v": text, "village": village.name})
 
     def unit(self, village: Area, text: str) -> Unit:
+        _required(text)
         # The units that serve this place: its village, its township and its county.
         serving = [u for place in (village.code, village.code[:9] + "000", village.code[:6] + "000000") for u in self.units.get(place, [])]
         for u in serving:
@@ -266,11 +267,11 @@ class _Checker:
         check("number", _clean_text, v["number"], "number", _("编号"), 64 - len(SOURCE_PREFIX), False)
         check("title", _clean_text, v["title"], "title", _("标题"), 120)
         check("description", _clean_text, v["description"], "description", _("描述"), 4000)
-        check("category", self.category, v["category"]) if v["category"] else errors.append(RowError(number, LABELS["category"], _("不能为空")))
-        check("village", self.village, v["village"]) if v["village"] else errors.append(RowError(number, LABELS["village"], _("不能为空")))
+        check("category", self.category, v["category"])
+        check("village", self.village, v["village"])
         if "village" in out:
             check("grid", self.grid, out["village"], v["grid"])
-            check("unit", self.unit, out["village"], v["unit"]) if v["unit"] else errors.append(RowError(number, LABELS["unit"], _("不能为空")))
+            check("unit", self.unit, out["village"], v["unit"])
         channel = CHANNEL_WORDS.get(v["channel"].lower().replace(" ", ""))
         if channel is None:
             errors.append(RowError(number, LABELS["channel"], _("“%(v)s”不是可识别的来源渠道（如：热线、网页、网格巡查、来访、微信群）") % {"v": v["channel"][:20]}))
@@ -292,6 +293,12 @@ class _Checker:
         key = natural_key(village, out["number"], out["title"], out["received"])
         return _Row(number, out["number"], out["title"], out["description"], out["category"], village, out.get("grid"), channel,
                     out["received"], out["resolved"], out["unit"], rating, state, key)
+
+
+def _required(text: str) -> str:
+    if not text:
+        raise ValueError(_("不能为空"))
+    return text
 
 
 def natural_key(village: Area, ref: str, title: str, received: datetime) -> str:

@@ -64,3 +64,11 @@ def test_the_command_line_reports_every_bad_row_and_writes_nothing(world, tmp_pa
     assert "将导入 2 件历史工单" in out.getvalue() and Case.objects.count() == 0
     call_command("import_cases", str(path), stdout=out)
     assert "已导入 2 件历史工单" in out.getvalue() and Case.objects.count() == 2
+
+
+def test_empty_required_cells_are_named(world):
+    with pytest.raises(ImportRejected) as exc:
+        no_village = row(world)
+        no_village[4] = ""  # the 村/社区 column
+        do_import_cases(world.users["admin"], read_cases_file(csv_bytes([row(world, category="", unit=""), no_village]), "a.csv"))
+    assert [(e.row, e.column, e.message) for e in exc.value.errors] == [(2, "分类", "不能为空"), (2, "办理单位", "不能为空"), (3, "村/社区", "不能为空")]
