@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import print_views, submit_views, views
+from . import import_views, print_views, submit_views, views
 
 app_name = "cases"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:number>/receipt/", print_views.receipt, name="receipt"),
     path("<str:number>/completion-slip/", print_views.completion_slip, name="completion_slip"),
     path("unlocated/", views.unlocated, name="unlocated"),
+    path("import/", import_views.import_cases, name="import"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/act/<str:action>/", views.case_act, name="act"),
     path("<str:number>/files/<int:pk>/", views.attachment, name="attachment"),

@@ -1,5 +1,6 @@
 """Reading the spreadsheets offices exchange (Excel .xlsx or CSV) and writing
-the roster-check workbook. Pure Python (openpyxl); no Django.
+the roster-check workbook (openpyxl). Files are read by the one shared reader,
+:mod:`jiceng.tabular` (encodings, limits, header matching).
 
 Row numbers are the spreadsheet's own (the header row is row 1 when it is the
 first row), so an official can go straight to the cell. Columns are found by
@@ -8,16 +9,15 @@ their header text; the accepted names are in :data:`COLUMN_ALIASES`.
 
 from __future__ import annotations
 
-import csv
 import io
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from jiceng import tabular
 from jiceng.people.idnumber import normalise_id_number, validate_id_number
 
 from .categories import CATEGORY_NAMES
@@ -42,22 +42,9 @@ INSURED_SHEET = "参保名册"
 VULNERABLE_SHEET = "困难群体名单"
 
 
-class TableError(ValueError):
-    """A whole file cannot be used (unreadable, no header, missing column)."""
-
-
-@dataclass
-class Table:
-    """A header and numbered data rows (blank rows left out).
-
-    ``header`` is normalised for matching; ``titles`` is the header as written.
-    """
-
-    label: str
-    header: list[str]
-    rows: list[tuple[int, list[Any]]]
-    header_row: int = 1
-    titles: list[str] = field(default_factory=list)
+# The shared reader's types: a whole-file problem, and a sheet's header and numbered rows.
+TableError = tabular.TabularError
+Table = tabular.Table
 
 
 @dataclass(frozen=True)
@@ -98,35 +85,11 @@ class RosterReport:
 
 
 def read_table(data: bytes, filename: str, label: str) -> Table:
-    """Read the first sheet of an .xlsx file, or a CSV file (UTF-8 or GB18030).
+    """Read the first sheet of an .xlsx file, or a CSV file (UTF-8 or GB18030), through :mod:`jiceng.tabular`.
 
     The first non-empty row is the header. Raises :class:`TableError`.
     """
-    name = (filename or "").lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        raw_rows = _xlsx_rows(data, label)
-    elif name.endswith((".csv", ".txt")):
-        raw_rows = _csv_rows(data, label)
-    else:
-        raise TableError(f"{label}：不支持的文件类型“{filename}”，请使用 .xlsx 或 .csv 文件")
-    header: list[str] | None = None
-    titles: list[str] = []
-    header_row = 0
-    rows: list[tuple[int, list[Any]]] = []
-    for number, values in raw_rows:
-        if all(_blank(v) for v in values):
-            continue
-        if header is None:
-            header = [_header_text(v) for v in values]
-            titles = ["" if v is None else str(v).strip() for v in values]
-            header_row = number
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise TableError(f"{label}：行数超过 {MAX_ROWS}，请分开上传")
-        rows.append((number, list(values)))
-    if header is None:
-        raise TableError(f"{label}：文件是空的，没有表头")
-    return Table(label, header, rows, header_row, titles)
+    return tabular.read_table(data, filename, label, max_rows=MAX_ROWS)
 
 
 def find_columns(table: Table, wanted: Sequence[str], required: Sequence[str]) -> dict[str, int]:
@@ -134,13 +97,7 @@ def find_columns(table: Table, wanted: Sequence[str], required: Sequence[str]) -
 
     Raises :class:`TableError` naming a required column that is missing.
     """
-    found: dict[str, int] = {}
-    for fieldname in wanted:
-        aliases = {_header_text(a) for a in COLUMN_ALIASES[fieldname]}
-        for index, text in enumerate(table.header):
-            if text in aliases:
-                found[fieldname] = index
-                break
+    found = tabular.find_columns(table, {f: COLUMN_ALIASES[f] for f in wanted})
     for fieldname in required:
         if fieldname not in found:
             names = "、".join(COLUMN_ALIASES[fieldname][:3])
@@ -196,7 +153,7 @@ def read_vulnerable(table: Table) -> tuple[list[tuple[int, dict[str, Any]]], lis
         if reason:
             problems.append(CellProblem(table.label, number, column_name(table, cols["id_number"]), reason))
             continue
-        row = {name: _text(_cell(values, index)) for name, index in cols.items()}
+        row = {name: tabular.cell_text(_cell(values, index)) for name, index in cols.items()}
         row["id_number"] = "" if value is None else str(value)
         rows.append((number, row))
     return rows, problems
@@ -205,7 +162,7 @@ def read_vulnerable(table: Table) -> tuple[list[tuple[int, dict[str, Any]]], lis
 def read_people(table: Table) -> tuple[list[tuple[int, dict[str, str]]], list[CellProblem]]:
     """Rows of a people file for the subsidy: village code and category (ID and name optional)."""
     cols = find_columns(table, ["village_code", "category", "id_number", "name"], ["village_code", "category"])
-    rows = [(number, {name: _text(_cell(values, index)) for name, index in cols.items()}) for number, values in table.rows]
+    rows = [(number, {name: tabular.cell_text(_cell(values, index)) for name, index in cols.items()}) for number, values in table.rows]
     return rows, []
 
 
@@ -292,53 +249,8 @@ def rows_workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any
 # --------------------------------------------------------------------------
 
 
-def _xlsx_rows(data: bytes, label: str) -> list[tuple[int, list[Any]]]:
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TableError(f"{label}：无法读取 Excel 文件（{type(exc).__name__}），请确认是 .xlsx 格式") from None
-    try:
-        ws = wb.worksheets[0]
-        out: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS + 100:
-                raise TableError(f"{label}：行数超过 {MAX_ROWS}，请分开上传")
-            out.append((number, list(values)))
-        return out
-    finally:
-        wb.close()
-
-
-def _csv_rows(data: bytes, label: str) -> list[tuple[int, list[Any]]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise TableError(f"{label}：CSV 文件编码无法识别，请另存为 UTF-8 编码")
-    return [(number, list(values)) for number, values in enumerate(csv.reader(io.StringIO(text)), start=1)]
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _header_text(value: Any) -> str:
-    return "".join(unicodedata.normalize("NFKC", "" if value is None else str(value)).split()).lower()
-
-
 def _cell(values: Sequence[Any], index: int) -> Any:
     return values[index] if index < len(values) else None
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _numeric_id_reason(value: Any) -> str | None:

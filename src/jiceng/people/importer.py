@@ -7,8 +7,8 @@ A clean file is written with a handful of bulk statements per 2,000 rows
 10⁵ people imports in seconds. Known ID numbers update the person
 (one person per ID number); tags the person already holds are kept.
 
-Built here because the shared tabular reader (``jiceng.tabular``) had not
-landed when this was written; :func:`read_sheet` is the part to swap.
+Files are read by the one shared reader, :mod:`jiceng.tabular` (.xlsx and
+CSV in UTF-8 or GB18030, size and row limits, header normalisation).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.capabilities import Capability, require
 from jiceng.accounts.models import User
 from jiceng.areas.models import Area, AreaLevel, Grid
+from jiceng import tabular
 from jiceng.errors import DomainError, InvalidInput
+from jiceng.tabular import MAX_ERRORS_SHOWN, ImportRejected, RowError  # noqa: F401 - the importers' shared types, re-exported
 
 from . import access, identity
 from .actions import clean_date, clean_risk_type, clean_text
@@ -35,7 +37,6 @@ from .models import Household, Membership, Person, PersonTag, Relationship, TagK
 
 BATCH = 2000
 MAX_ROWS = 200_000
-MAX_ERRORS_SHOWN = 200
 
 # Column header (as people type it) → field; the first header of each field is the one the template uses.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -54,34 +55,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 LABELS = {f: headers[0] for f, headers in COLUMNS.items()}
 REQUIRED = ("id_number", "name")
 RELATIONSHIP_BY_LABEL = {str(c.label): c.value for c in Relationship} | {c.value: c.value for c in Relationship} | {"本人": "head"}
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("第%(row)s行【%(column)s】%(message)s") % {"row": self.row, "column": self.column, "message": self.message}
-
-
-class ImportRejected(DomainError):
-    """The file has errors; nothing was written. ``errors`` lists them by row."""
-
-    code = "import_rejected"
-
-    def __init__(self, errors: list[RowError]) -> None:
-        shown = "；".join(str(e) for e in errors[:5])
-        more = _("……共%(n)s处错误") % {"n": len(errors)} if len(errors) > 5 else ""
-        super().__init__(_("导入未执行，文件中有错误：%(errors)s%(more)s") % {"errors": shown, "more": more}, field="file")
-        self.errors = errors
-
-    def as_dict(self) -> dict:
-        data = super().as_dict()
-        data["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors[:MAX_ERRORS_SHOWN]]
-        data["error_count"] = len(self.errors)
-        return data
 
 
 @dataclass
@@ -113,36 +86,18 @@ class _Row:
 
 def read_sheet(data: bytes, filename: str = "", columns: dict[str, tuple[str, ...]] | None = None,
                required: tuple[str, ...] = REQUIRED) -> list[dict[str, Any]]:
-    """Rows of the first sheet of an .xlsx (or a UTF-8 .csv) as dicts keyed by field; the header row is mapped by
-    ``columns`` (field → accepted headers; default: the roster's COLUMNS)."""
+    """Rows of the first sheet of an .xlsx or .csv file as dicts keyed by field (through :mod:`jiceng.tabular`).
+
+    The header row is mapped by ``columns`` (field → accepted headers; default: the roster's COLUMNS).
+    Row ``i`` of the list is spreadsheet row ``i + 2`` — blank rows keep their place as empty dicts — so
+    the importers' ``first_row=2`` numbering names the row as Excel shows it.
+    """
     columns = columns or COLUMNS
-    if filename.lower().endswith(".csv"):
-        import csv
-
-        text = data.decode("utf-8-sig", errors="replace")
-        table = list(csv.reader(io.StringIO(text)))
-    else:
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            raise InvalidInput(_("无法读取文件：请上传 Excel（.xlsx）或 CSV 文件"), field="file") from None
-        table = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        wb.close()
-    if not table:
-        raise InvalidInput(_("文件是空的"), field="file")
-    header = [str(h or "").strip() for h in table[0]]
-    by_header = {h: f for f, hs in columns.items() for h in hs}
-    positions = {by_header[h]: i for i, h in enumerate(header) if h in by_header}
-    missing = [columns[f][0] for f in required if f not in positions]
-    if missing:
-        raise InvalidInput(_("表头缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}, field="file")
-    if len(table) - 1 > MAX_ROWS:
-        raise InvalidInput(_("一次最多导入%(n)s行") % {"n": MAX_ROWS}, field="file")
-    rows = []
-    for values in table[1:]:
-        row = {f: (values[i] if i < len(values) else None) for f, i in positions.items()}
+    table = tabular.read_table(data, filename or "file.xlsx", max_rows=MAX_ROWS)
+    positions = tabular.find_columns(table, columns, required)
+    rows: list[dict[str, Any]] = []
+    for number, row in tabular.records(table, positions):
+        rows.extend({} for _gap in range(number - 2 - len(rows)))
         rows.append(row)
     return rows
 
@@ -167,13 +122,8 @@ def template_workbook() -> bytes:
 # --- checking -------------------------------------------------------------------------
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
-    return str(value).strip()
+    """A cell as text; a date-time cell as its date (the roster's dates are days)."""
+    return tabular.cell_text(value.date() if isinstance(value, dt.datetime) else value)
 
 
 class _Checker:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from jiceng.cases.importer import cases_imported
 from jiceng.cases.models import Case, Category
 from jiceng.cases.tick import ticked
 from jiceng.sealed import keys_rotated
@@ -16,6 +17,14 @@ def index_new_case(sender, instance: Case, created: bool, raw: bool = False, **k
         from .keys import index_cases
 
         index_cases([instance], with_embedding=True)  # a few milliseconds: the sentence embedding for repeat detection
+
+
+@receiver(cases_imported, dispatch_uid="triage-index-imported-cases")
+def index_imported_cases(sender, cases: list[Case], **kwargs) -> None:
+    """Historical cases are written in bulk (no post_save): their keys in bulk too, embeddings later (triage-index)."""
+    from .keys import index_cases
+
+    index_cases(cases)
 
 
 @receiver([post_save, post_delete], sender=Category, dispatch_uid="triage-forget-categories")
