@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from jiceng.cases import views as case_views
 
-from . import views
+from . import shell_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("track/", case_views.track, name="track"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", shell_views.favicon, name="favicon"),
 ]
