@@ -13,7 +13,10 @@ management commands — asks these functions and decides nothing itself:
 - :func:`person_view`: the reporter's data, masked unless the viewer needs it
   (the need is checked and the access logged here, once);
 - :func:`public_cases` / :func:`public_view`: the anonymous public's scope
-  (public categories only, public fields only).
+  (public categories only, public fields only); :func:`board_cases` /
+  :func:`board_view`: the public board (公开栏), with the result masked;
+- :func:`track_case`: following one case by number and 查询码 (or the
+  phone's last four digits), with a per-case limit on guesses.
 
 Role questions ("is this person staff?") go to ``accounts.capabilities``.
 """
@@ -31,7 +34,7 @@ from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import PersonalDataAccess, Role, User
 from jiceng.areas.codes import Level
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, subtree_q
-from jiceng.people.masking import mask_free_value, person_fields
+from jiceng.people.masking import mask_address, mask_free_text, mask_free_value, person_fields
 from jiceng.sealed import Unreadable
 
 from . import workflow
@@ -404,3 +407,54 @@ def public_view(case: Case) -> dict:
         "updated_at": case.updated_at,
         "deadline": case.deadline,
     }
+
+
+# --- the public board (公开栏) ------------------------------------------------------
+
+# A refused report is not a matter being handled, and a merged duplicate shows under its original.
+BOARD_HIDDEN_STATES = frozenset({State.REFUSED, State.MERGED})
+# The board shows a result once the matter is resolved (and not while a dispute about it is open).
+BOARD_RESULT_STATES = frozenset({State.RESOLVED, State.RATED, State.CLOSED})
+
+
+def board_cases() -> QuerySet[Case]:
+    """The cases on the public board: those of public categories, except refused reports and merged duplicates."""
+    return public_cases().exclude(state__in=BOARD_HIDDEN_STATES)
+
+
+def public_text(case: Case, value: str) -> str:
+    """Free text as anyone may read it on the board: phone and ID numbers, the people named and the reporter's exact address masked."""
+    text = mask_free_text(value or "", people_named(case))
+    address = (case.address or "").strip()
+    if len(address) >= 4:  # a short fragment ("3组") would star ordinary words
+        text = text.replace(address, mask_address(address))
+    return text
+
+
+def board_view(case: Case, progress: dict | None = None) -> dict:
+    """A case as the public board shows it: :func:`public_view`, its latest step, and — once resolved — the result, masked, and the rating.
+
+    Never the reporter, the description, the address or notes; the result is
+    written by the handling unit and is what the board is for (what was done).
+    """
+    data = public_view(case)
+    done = case.state in BOARD_RESULT_STATES
+    data.update(
+        progress=progress,
+        result=public_text(case, case.result) if done else "",
+        rating_label=str(Rating(case.rating).label) if done and case.rating in Rating.values else "",
+        resolved_level_label=str(UnitLevel(case.resolved_level).label) if done and case.resolved_level else "",
+    )
+    return data
+
+
+def latest_public_events(case_ids: list[int]) -> dict[int, dict]:
+    """The latest step of each case (what, when, which unit), as :func:`public_events` shows steps; one query."""
+    latest: dict[int, dict] = {}
+    events = (CaseEvent.objects.filter(case_id__in=case_ids).select_related("unit").order_by("case_id", "-seq")
+              .only("case_id", "seq", "action", "at", "to_state", "unit__name"))
+    for e in events:
+        if e.case_id not in latest:
+            latest[e.case_id] = {"action": e.action, "action_label": str(Action(e.action).label) if e.action in Action.values else e.action,
+                                 "to_state": e.to_state, "unit": e.unit.name if e.unit_id else None, "at": e.at}
+    return latest

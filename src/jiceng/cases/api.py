@@ -26,7 +26,7 @@ from jiceng.areas.models import Area, Grid
 from jiceng.schemas import ErrorOut
 from jiceng.throttle import check_rate, client_address
 
-from . import access, serialize, workflow
+from . import access, board, serialize, workflow
 from .actions import Idempotency, Upload, do_case_action, do_submit
 from .intake import PlaceClaim, do_report
 from .errors import Conflict, InvalidInput, NotFound
@@ -36,7 +36,7 @@ from .models import Case, Category
 from .states import Action, Channel, Rating
 from . import reports as case_reports
 from .schemas import (
-    AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, CategoryOut, EventOut, PublicCaseIn, QueuedOut, SummaryOut, TrackOut,
+    AllowedAction, AttachmentOut, BoardOut, CaseIn, CaseOut, CasePage, CategoryOut, EventOut, PublicCaseIn, QueuedOut, SummaryOut, TrackOut,
 )
 
 router = Router(tags=["cases"])
@@ -275,6 +275,15 @@ def track_out(case, *, with_code: bool = False) -> dict:
 def track_case(request: HttpRequest, number: str, code: str = Query("", description="The 查询码 given at submission")):
     check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
     return track_out(access.track_case(number, code))
+
+
+@public_router.get("/board", response={200: BoardOut, 400: ErrorOut},
+                   summary="The public board (公开栏): public cases with their progress and, once resolved, the result (masked)",
+                   description="Cases of public categories only (never petitions, disputes or assistance), newest first; "
+                               "filter by `township` and `village` (12-digit codes) and `state` (a state or `open`); page with `before`.")
+def public_board(request: HttpRequest, township: str = "", village: str = "", state: str = "", before: str = ""):
+    page = board.board_page(board.BoardFilter.from_params({"township": township, "village": village, "state": state, "before": before}))
+    return {"items": page.items, "total": page.total, "next_before": page.next_before}
 
 
 def json_only(view):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import Resolver404, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,6 +46,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(("/api/", "/open311/")):  # API clients get the API's error shape, not a page
+        return JsonResponse({"code": "not_found", "message": _("Page not found"), "field": None}, status=404,
+                            json_dumps_params={"ensure_ascii": False})
     return _render(request, 404, _("Page not found"),
                    _("The page does not exist, or it is not visible to your account. Check the address or the case number."),
                    _message(exception))
