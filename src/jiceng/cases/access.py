@@ -366,18 +366,49 @@ def public_cases() -> QuerySet[Case]:
 PUBLIC_OPEN_STATES = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED, State.DISPUTED})
 
 
+# The last four digits of the reporter's phone are a weaker secret than the 查询码 (10 000 values):
+# after this many wrong guesses at one case, from any address, only the 查询码 opens it for the window.
+PHONE_TAIL_FAILURE_LIMIT = 10
+PHONE_TAIL_WINDOW_SECONDS = 3600
+
+
+def is_phone_tail(secret: str) -> bool:
+    """Four ASCII digits: the phone's last four, never a 查询码 (8 letters and digits)."""
+    return len(secret) == 4 and secret.isascii() and secret.isdigit()
+
+
+def _phone_tail_matches(case: Case, secret: str) -> bool:
+    """Whether ``secret`` is the last four digits of the reporter's phone; wrong guesses are counted per case."""
+    from jiceng.throttle import count_failure, failures_exceeded
+
+    if not is_phone_tail(secret):
+        return False
+    key = f"track-phone-tail:{case.number}"
+    if failures_exceeded(key, PHONE_TAIL_FAILURE_LIMIT):
+        return False
+    phone = case.reporter_phone
+    digits = "".join(ch for ch in phone if ch.isdigit()) if isinstance(phone, str) and not isinstance(phone, Unreadable) else ""
+    if len(digits) >= 7 and secrets.compare_digest(digits[-4:], secret):
+        return True
+    count_failure(key, PHONE_TAIL_WINDOW_SECONDS)
+    return False
+
+
 def track_case(number: str, query_code: str = "") -> Case:
-    """A case anyone may follow: one of a public category, or any case with its 查询码.
+    """A case anyone may follow: one of a public category, or any case with its 查询码 or the reporter's phone's last four digits.
 
     One answer (NotFound) for a wrong number, a wrong code and a case that is
-    not public, so neither numbers nor codes can be probed.
+    not public, so neither numbers nor codes can be probed. Wrong phone digits
+    are counted per case (PHONE_TAIL_FAILURE_LIMIT per hour, whichever address
+    they come from); adapters also limit look-ups per address.
     """
-    number, query_code = str(number or "").strip(), str(query_code or "").strip().upper()
+    number, secret = str(number or "").strip(), str(query_code or "").strip().upper()
     case = Case.objects.select_related("category", "area", "unit").filter(number=number).first() if number else None
     if case is None:
         raise NotFound(_("No case has the number %(number)s, or the query code does not match") % {"number": number}, field="number")
-    code_ok = bool(case.query_code) and secrets.compare_digest(case.query_code, query_code)
-    if not (code_ok or case.category.public):
+    # compare_digest refuses non-ASCII text (TypeError, a 500 before): such a code cannot match anyway
+    code_ok = bool(case.query_code) and secret.isascii() and secrets.compare_digest(case.query_code, secret)
+    if not (case.category.public or code_ok or _phone_tail_matches(case, secret)):
         raise NotFound(_("No case has the number %(number)s, or the query code does not match") % {"number": number}, field="number")
     return case
 

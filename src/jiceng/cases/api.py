@@ -271,8 +271,11 @@ def track_out(case, *, with_code: bool = False) -> dict:
 
 @public_router.get("/cases/{number}", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut},
             summary="Follow a case by its number and query code (no personal data)",
-            description="Cases of public categories need no code; every other case needs the 查询码 given at submission.")
-def track_case(request: HttpRequest, number: str, code: str = Query("", description="The 查询码 given at submission")):
+            description="Cases of public categories need no code; every other case needs the 查询码 given at submission "
+                        "or the last four digits of the reporter's phone (wrong digits are counted per case: after 10 in an hour "
+                        "only the 查询码 opens it).")
+def track_case(request: HttpRequest, number: str,
+               code: str = Query("", description="The 查询码 given at submission, or the last four digits of the reporter's phone")):
     check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
     return track_out(access.track_case(number, code))
 
