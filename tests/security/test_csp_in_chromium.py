@@ -40,7 +40,7 @@ def test_pages_work_with_the_csp_and_nothing_is_refused(world, users, live_serve
     case = submit(world)
     page, refused = _login(browser, live_server.url, users["admin"])
     for path in ["/", "/cases/?state=open", f"/cases/{case.number}/", "/cases/new/", "/triage/callers/", "/insurance/",
-                 "/insurance/calc/", "/access-log/", "/track/"]:
+                 "/insurance/calc/", "/access-log/", "/track/", "/board/"]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()} or \
