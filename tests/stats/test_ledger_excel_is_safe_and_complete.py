@@ -2,7 +2,7 @@ import io
 
 from openpyxl import load_workbook
 
-from jiceng.stats.exports import safe_cell
+from jiceng.spreadsheet import excel_value as safe_cell
 
 from .helpers import walk
 

@@ -17,13 +17,13 @@ def test_login_is_required(client):
 def test_the_ui_speaks_chinese_even_to_an_english_browser(world, client):
     client.force_login(world.users["leader"])
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
-    assert "总览" in page and "Overview" not in page
+    assert "我的待办" in page and "总览" in page and "My work" not in page and "Overview" not in page
 
 
 def test_english_is_one_switch_away(world, client):
     client.force_login(world.users["leader"])
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert "Overview" in client.get("/").content.decode()
+    assert "My work" in client.get("/").content.decode()
 
 
 def test_a_grid_worker_submits_and_village_staff_run_the_loop(world, client):

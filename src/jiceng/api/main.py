@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from jiceng.accounts.api import router as accounts_router
 from jiceng.areas.api import router as areas_router
-from jiceng.cases.api import categories_router, public_router, reports_router
+from jiceng.cases.api import categories_router, public_router, reports_router, workbench_router
 from jiceng.cases.api import router as cases_router
 from jiceng.insurance.api import router as insurance_router
 from jiceng.people.api import router as people_router
@@ -30,6 +30,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/v1/cases", cases_router)
+api.add_router("/v1/workbench", workbench_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/public", public_router)
 api.add_router("/v1/insurance", insurance_router)

@@ -26,17 +26,17 @@ from jiceng.areas.models import Area, Grid
 from jiceng.schemas import ErrorOut
 from jiceng.throttle import check_rate, client_address
 
-from . import access, board, serialize, workflow
+from . import access, board, files, serialize, workbench, workflow
 from .actions import Idempotency, Upload, do_case_action, do_submit
 from .intake import PlaceClaim, do_report
-from .errors import Conflict, InvalidInput, NotFound
-from .verify import AttachmentTampered, read_attachment_verified
+from .errors import InvalidInput, NotFound
 from .filters import CaseFilter, filter_cases, page_of
 from .models import Case, Category
 from .states import Action, Channel, Rating
 from . import reports as case_reports
 from .schemas import (
-    AllowedAction, AttachmentOut, BoardOut, CaseIn, CaseOut, CasePage, CategoryOut, EventOut, PublicCaseIn, QueuedOut, SummaryOut, TrackOut,
+    AllowedAction, AttachmentOut, BoardOut, CaseIn, CaseOut, CasePage, CaseSummary, CategoryOut, EventOut, PublicCaseIn, QueuedOut,
+    SummaryOut, TrackOut,
 )
 
 router = Router(tags=["cases"])
@@ -151,15 +151,7 @@ def list_attachments(request: HttpRequest, number: str):
 
 @router.get("/{number}/attachments/{attachment_id}", response={200: None, **ERRORS}, summary="Download an attachment")
 def download_attachment(request: HttpRequest, number: str, attachment_id: int):
-    case = get_visible_case(request, number)
-    att = case.attachments.filter(pk=attachment_id).first()
-    path = settings.MEDIA_ROOT / att.storage_name if att else None
-    if att is None or not path.exists():
-        raise NotFound(_("No such attachment"))
-    try:
-        data = read_attachment_verified(att)  # never serve bytes that are not the ones recorded
-    except AttachmentTampered:
-        raise Conflict(_("The stored file no longer matches the case's record; it is not served. Tell the administrator (jiceng verify).")) from None
+    att, data = files.open_attachment(request.user, number, attachment_id)
     response = HttpResponse(data, content_type=att.content_type)
     response["Content-Disposition"] = content_disposition_header(True, att.name)
     return response
@@ -324,3 +316,53 @@ def public_submit(request: HttpRequest, payload: PublicCaseIn, idempotency_key: 
         reporter_phone=payload.reporter_phone, idempotency=idem, **refs,
     )
     return Status(201 if created else 200, track_out(case, with_code=True))
+
+
+# --- the workbench (我的待办) --------------------------------------------------------
+
+workbench_router = Router(tags=["workbench"])
+
+
+class QueueOut(Schema):
+    key: str
+    label: str
+    action: str | None = Field(None, description="The action the queue waits for; null for a watch list (我督办的, 超期 …)")
+    count: int
+
+
+class QueuePage(Schema):
+    queue: QueueOut
+    items: list[CaseSummary]
+    next_after: str | None = Field(None, description="Pass as `after` to get the next page; null on the last page")
+
+
+class BulkIn(Schema):
+    action: Literal["claim", "close"] = Field(description="签收 (claim) or 销号 (close)")
+    numbers: list[str] = Field(max_length=workbench.BULK_LIMIT)
+
+
+class BulkOut(Schema):
+    done: list[str]
+    failed: list[dict[str, str]] = Field(description="Each case not changed, with the reason: {number, message}")
+
+
+@workbench_router.get("", response={200: list[QueueOut], **ERRORS}, summary="The caller's work lists with their counts")
+def my_queues(request: HttpRequest):
+    return [{"key": q.key, "label": str(q.label), "action": q.action, "count": n} for q, n in workbench.queue_counts(request.user)]
+
+
+@workbench_router.post("/bulk", response={200: BulkOut, **ERRORS}, summary="签收 or 销号 several cases, each checked on its own")
+def bulk_action(request: HttpRequest, payload: BulkIn):
+    result = workbench.do_bulk_action(request.user, payload.action, payload.numbers)
+    return {"done": result.done, "failed": [{"number": n, "message": m} for n, m in result.failed]}
+
+
+@workbench_router.get("/{key}", response={200: QueuePage, **ERRORS}, summary="One work list, soonest deadline first")
+def my_queue(request: HttpRequest, key: str, after: str = "", limit: int = Query(workbench.PAGE_SIZE, ge=1, le=100)):
+    names = {q.key for q, _qs in workbench.queues(request.user)}
+    if key not in names:
+        raise NotFound(_("No such work list"), field="key")
+    queue, qs = workbench.queue_of(request.user, key)
+    items, next_after = workbench.page(qs.select_related("category", "area", "unit"), after, limit)
+    return {"queue": {"key": queue.key, "label": str(queue.label), "action": queue.action, "count": qs.count()},
+            "items": [serialize.case_summary(c) for c in items], "next_after": next_after}

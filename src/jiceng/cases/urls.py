@@ -16,4 +16,5 @@ urlpatterns = [
     path("unlocated/", views.unlocated, name="unlocated"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/act/<str:action>/", views.case_act, name="act"),
+    path("<str:number>/files/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,12 +22,13 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts.capabilities import Capability, can
 from jiceng.throttle import check_rate
 
-from . import access, sla
+from . import access, files, sla, timeline
 from .actions import Upload, do_case_action
 from .errors import CaseError, NotFound
 from .intake import do_place_report, do_reject_report, waiting_reports
 from .filters import PAGE_SIZE, CaseFilter, filter_cases, page_of
 from .models import Case, Category
+from .verify import check_case_events
 from .states import Action, State
 
 
@@ -61,14 +63,21 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, exc.message)
         person = access.person_view(request.user, case)
     events = list(case.events.select_related("actor", "unit").order_by("seq"))
+    attachments = list(case.attachments.order_by("pk"))
+    problems = check_case_events(case, events, attachments)  # before any masking: the record as stored
     text = access.case_text(request.user, case)
     if text.masked:
         _show_text(case, events, text)
+    field_labels = {s["name"]: s["label"] for s in case.category.field_specs()}
+    for att in attachments:
+        att.photo = files.is_photo(att)
     return render(request, "cases/detail.html", {
         "case": case, "due": sla.due_status(case, timezone.now()), "events": events, "person": person, "can_reveal": person["can_reveal"],
-        "forms": access.allowed_actions(request.user, case), "attachments": case.attachments.all(),
+        "forms": access.allowed_actions(request.user, case), "attachments": attachments,
+        "photos": [a for a in attachments if a.photo], "documents": [a for a in attachments if not a.photo],
+        "timeline": timeline.build(events, attachments, field_labels, text), "chain_problems": problems,
         "duplicates": access.visible_cases(request.user).filter(merged_into=case.number).only("number", "title"),
-        "field_labels": {s["name"]: s["label"] for s in case.category.field_specs()},
+        "field_labels": field_labels,
     })
 
 
@@ -78,6 +87,22 @@ def _show_text(case: Case, events: list, text: access.CaseText) -> None:
         setattr(case, name, text(getattr(case, name)))
     for e in events:
         e.note = text(e.note)
+
+
+@login_required
+def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """A case's file, through the access check and verified against the record; photos inline, the rest downloaded."""
+    try:
+        att, data = files.open_attachment(request.user, number, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except CaseError as exc:
+        return render(request, "cases/file_refused.html", {"message": exc.message, "number": number}, status=409)
+    inline = files.is_photo(att) and request.GET.get("download") != "1"
+    response = HttpResponse(data, content_type=att.content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, att.name)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

@@ -233,7 +233,7 @@ def _totals(columns: list[Column], rows: list[list[Any]]) -> list[Any]:
 
 
 def workbook(ledger: Ledger, caption: str) -> bytes:
-    from .exports import add_sheet, new_workbook, workbook_bytes
+    from jiceng.spreadsheet import add_sheet, new_workbook, workbook_bytes
 
     wb = new_workbook()
     add_sheet(wb, ledger.title, ledger.headers, ledger.rows, ledger.totals, first=True, caption=caption)

@@ -236,7 +236,7 @@ def render_pdf(report: Report) -> bytes:
 
 
 def render_xlsx(report: Report) -> bytes:
-    from .exports import add_image_sheet, add_sheet, new_workbook, workbook_bytes
+    from jiceng.spreadsheet import add_image_sheet, add_sheet, new_workbook, workbook_bytes
 
     if not report.charts:
         report.charts = draw_charts(report)

@@ -1,28 +1,72 @@
-"""The shell's own pages: the home page (the user's workbench frame)."""
+"""The shell's own pages: the home page is the user's workbench (我的待办)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from jiceng.cases import access, sla
+from jiceng.accounts.models import Role
+from jiceng.cases import access, sla, workbench
+from jiceng.cases.errors import CaseError
 from jiceng.cases.reports import resolution_levels
-from jiceng.cases.states import WITH_UNIT_STATES, State
+from jiceng.cases.states import State
+from jiceng.programmes.access import due_soon_for, overdue_visits_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    cases = access.visible_cases(request.user)
+    user = request.user
+    counts = workbench.queue_counts(user)
+    ctx: dict = {"counts": counts, "tab": None, "rows": [], "next_cursor": None, "bulk_action": None}
+    if counts:
+        # Without a chosen tab, open the first list that holds something.
+        key = request.GET.get("tab") or next((q.key for q, n in counts if n), "")
+        queue, qs = workbench.queue_of(user, key)
+        rows, next_cursor = workbench.page(qs.select_related("category", "area", "unit"), request.GET.get("after", ""))
+        now = timezone.now()
+        for c in rows:
+            c.due = sla.due_status(c, now)
+        ctx.update(tab=queue, rows=rows, next_cursor=next_cursor, total=dict((q.key, n) for q, n in counts)[queue.key],
+                   bulk_action=queue.action if queue.action in workbench.BULK_ACTIONS else None)
+    ctx["visits_overdue"] = overdue_visits_for(user).count()
+    ctx["visits_soon"] = due_soon_for(user).count()
+    if user.role != Role.RESIDENT:
+        ctx.update(_overview(user))
+    return render(request, "web/home.html", ctx)
+
+
+def _overview(user) -> dict:
+    """The state tiles and where cases were resolved, for staff: every number links to the filtered list."""
+    cases = access.visible_cases(user)
     by_state = dict(cases.values_list("state").annotate(n=Count("id")).order_by())
-    now = timezone.now()
-    overdue = cases.filter(sla.overdue_q(now)).count()
-    unit_ids = list(request.user.units.values_list("id", flat=True))
-    queue = list(cases.filter(unit_id__in=unit_ids, state__in=WITH_UNIT_STATES).select_related("category", "unit")[:20])
-    for c in queue:
-        c.due = sla.due_status(c, now)
-    states = [(s, s.label, by_state.get(s.value, 0)) for s in State]
-    return render(request, "web/home.html", {"states": states, "total": sum(by_state.values()), "overdue": overdue, "queue": queue,
-                                             "levels": resolution_levels(cases)})
+    return {
+        "states": [(s, s.label, by_state.get(s.value, 0)) for s in State],
+        "total_visible": sum(by_state.values()),
+        "overdue": cases.filter(sla.overdue_q(timezone.now())).count(),
+        "levels": resolution_levels(cases),
+    }
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """签收 or 销号 several cases from a workbench tab; each case is checked and recorded on its own."""
+    tab = request.POST.get("tab", "")
+    try:
+        result = workbench.do_bulk_action(request.user, request.POST.get("action", ""), request.POST.getlist("numbers"))
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.done:
+            messages.success(request, _("Done for %(n)d cases: %(numbers)s") % {"n": len(result.done), "numbers": "、".join(result.done)})
+        for number, message in result.failed:
+            messages.error(request, _("%(number)s was not changed: %(message)s") % {"number": number, "message": message})
+    return redirect(reverse("home") + ("?" + urlencode({"tab": tab}) if tab else ""))
