@@ -36,7 +36,7 @@ def test_a_resident_rates_unsatisfied_with_a_comment_on_a_phone(world, live_serv
     page.screenshot(path=f"{SHOTS}/rate-with-comment-phone.png", full_page=True)
     page.click("details[open] button[type=submit]")
     page.wait_for_selector(".msg.success")
-    expect(page.locator(".timeline")).to_contain_text("接头还在渗水，地面一直是湿的")
+    expect(page.locator("ol.record")).to_contain_text("接头还在渗水，地面一直是湿的")  # the comment beside the rating in the record
     case = Case.objects.get(pk=case.pk)
     assert case.state == "handling" and case.reopen_count == 1
     ctx.close()
