@@ -184,6 +184,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A refused form says why in the user's language, inside the site frame.
+CSRF_FAILURE_VIEW = "jiceng.web.error_views.csrf_failure"
 
 # HTTPS deployments (JICENG_HTTPS=1): cookies only over TLS, HSTS; behind a
 # TLS-terminating proxy set JICENG_BEHIND_PROXY=1 so Django knows the scheme.

@@ -18,3 +18,22 @@ def check_rate(request: HttpRequest, group: str, rate: str, message: str | None 
     """Count one call of ``group`` from this client; RateLimited once it exceeds ``rate`` (e.g. ``60/h``)."""
     if is_ratelimited(request, group=group, key=client_address, rate=rate, increment=True):
         raise RateLimited(message or _("Too many requests from your address; try again later"))
+
+
+def failures_exceeded(key: str, limit: int) -> bool:
+    """Whether ``key`` (e.g. a case number) has had ``limit`` failed guesses in the current window, from any address."""
+    from django.core.cache import cache
+
+    return int(cache.get(f"failures:{key}", 0)) >= limit
+
+
+def count_failure(key: str, window_seconds: int) -> None:
+    """Count one failed guess against ``key``; the count lapses ``window_seconds`` after the first failure."""
+    from django.core.cache import cache
+
+    name = f"failures:{key}"
+    if not cache.add(name, 1, timeout=window_seconds):
+        try:
+            cache.incr(name)
+        except ValueError:  # lapsed between add and incr
+            cache.add(name, 1, timeout=window_seconds)

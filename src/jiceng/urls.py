@@ -17,3 +17,8 @@ urlpatterns = [
     path("access-log/", include("jiceng.accounts.urls")),
     path("", include("jiceng.web.urls")),
 ]
+
+# Error pages inside the site frame, in the user's language (jiceng.web.error_views).
+handler403 = "jiceng.web.error_views.permission_denied"
+handler404 = "jiceng.web.error_views.page_not_found"
+handler500 = "jiceng.web.error_views.server_error"

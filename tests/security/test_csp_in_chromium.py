@@ -40,7 +40,7 @@ def test_pages_work_with_the_csp_and_nothing_is_refused(world, users, live_serve
     case = submit(world)
     page, refused = _login(browser, live_server.url, users["admin"])
     for path in ["/", "/cases/?state=open", f"/cases/{case.number}/", "/cases/new/", "/triage/callers/", "/insurance/",
-                 "/insurance/calc/", "/access-log/", "/track/"]:
+                 "/insurance/calc/", "/access-log/", "/track/", "/board/"]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()} or \
@@ -65,6 +65,8 @@ def test_the_access_log_page_lists_and_filters(world, users, live_server, browse
     for purpose in ("回访", "核实身份", "回访"):
         PersonalDataAccess.objects.create(user=leader, case=case, purpose=purpose)
     page, refused = _login(browser, live_server.url, users[username], width)
+    if width <= 600:
+        page.click(".menu-toggle")  # on a phone the navigation is folded behind the menu button
     page.click("text=个人信息访问记录")
     page.wait_for_selector("h1:has-text('个人信息访问记录')")
     assert page.locator("table tr").count() == 1 + 3 and "共 3 条记录" in page.content()

@@ -13,7 +13,10 @@ management commands — asks these functions and decides nothing itself:
 - :func:`person_view`: the reporter's data, masked unless the viewer needs it
   (the need is checked and the access logged here, once);
 - :func:`public_cases` / :func:`public_view`: the anonymous public's scope
-  (public categories only, public fields only).
+  (public categories only, public fields only); :func:`board_cases` /
+  :func:`board_view`: the public board (公开栏), with the result masked;
+- :func:`track_case`: following one case by number and 查询码 (or the
+  phone's last four digits), with a per-case limit on guesses.
 
 Role questions ("is this person staff?") go to ``accounts.capabilities``.
 """
@@ -31,7 +34,7 @@ from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import PersonalDataAccess, Role, User
 from jiceng.areas.codes import Level
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, subtree_q
-from jiceng.people.masking import mask_free_value, person_fields
+from jiceng.people.masking import mask_address, mask_free_text, mask_free_value, person_fields
 from jiceng.sealed import Unreadable
 
 from . import workflow
@@ -363,18 +366,49 @@ def public_cases() -> QuerySet[Case]:
 PUBLIC_OPEN_STATES = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.HANDLING, State.SUSPENDED, State.DISPUTED})
 
 
+# The last four digits of the reporter's phone are a weaker secret than the 查询码 (10 000 values):
+# after this many wrong guesses at one case, from any address, only the 查询码 opens it for the window.
+PHONE_TAIL_FAILURE_LIMIT = 10
+PHONE_TAIL_WINDOW_SECONDS = 3600
+
+
+def is_phone_tail(secret: str) -> bool:
+    """Four ASCII digits: the phone's last four, never a 查询码 (8 letters and digits)."""
+    return len(secret) == 4 and secret.isascii() and secret.isdigit()
+
+
+def _phone_tail_matches(case: Case, secret: str) -> bool:
+    """Whether ``secret`` is the last four digits of the reporter's phone; wrong guesses are counted per case."""
+    from jiceng.throttle import count_failure, failures_exceeded
+
+    if not is_phone_tail(secret):
+        return False
+    key = f"track-phone-tail:{case.number}"
+    if failures_exceeded(key, PHONE_TAIL_FAILURE_LIMIT):
+        return False
+    phone = case.reporter_phone
+    digits = "".join(ch for ch in phone if ch.isdigit()) if isinstance(phone, str) and not isinstance(phone, Unreadable) else ""
+    if len(digits) >= 7 and secrets.compare_digest(digits[-4:], secret):
+        return True
+    count_failure(key, PHONE_TAIL_WINDOW_SECONDS)
+    return False
+
+
 def track_case(number: str, query_code: str = "") -> Case:
-    """A case anyone may follow: one of a public category, or any case with its 查询码.
+    """A case anyone may follow: one of a public category, or any case with its 查询码 or the reporter's phone's last four digits.
 
     One answer (NotFound) for a wrong number, a wrong code and a case that is
-    not public, so neither numbers nor codes can be probed.
+    not public, so neither numbers nor codes can be probed. Wrong phone digits
+    are counted per case (PHONE_TAIL_FAILURE_LIMIT per hour, whichever address
+    they come from); adapters also limit look-ups per address.
     """
-    number, query_code = str(number or "").strip(), str(query_code or "").strip().upper()
+    number, secret = str(number or "").strip(), str(query_code or "").strip().upper()
     case = Case.objects.select_related("category", "area", "unit").filter(number=number).first() if number else None
     if case is None:
         raise NotFound(_("No case has the number %(number)s, or the query code does not match") % {"number": number}, field="number")
-    code_ok = bool(case.query_code) and secrets.compare_digest(case.query_code, query_code)
-    if not (code_ok or case.category.public):
+    # compare_digest refuses non-ASCII text (TypeError, a 500 before): such a code cannot match anyway
+    code_ok = bool(case.query_code) and secret.isascii() and secrets.compare_digest(case.query_code, secret)
+    if not (case.category.public or code_ok or _phone_tail_matches(case, secret)):
         raise NotFound(_("No case has the number %(number)s, or the query code does not match") % {"number": number}, field="number")
     return case
 
@@ -437,3 +471,53 @@ def filter_units(user: User | None) -> QuerySet[Unit]:
 def export_text(case: Case) -> CaseText:
     """Free text leaving the system in a spreadsheet: phones, ID numbers and the people named are always masked."""
     return CaseText(masked=True, names=people_named(case))
+
+# --- the public board (公开栏) ------------------------------------------------------
+
+# A refused report is not a matter being handled, and a merged duplicate shows under its original.
+BOARD_HIDDEN_STATES = frozenset({State.REFUSED, State.MERGED})
+# The board shows a result once the matter is resolved (and not while a dispute about it is open).
+BOARD_RESULT_STATES = frozenset({State.RESOLVED, State.RATED, State.CLOSED})
+
+
+def board_cases() -> QuerySet[Case]:
+    """The cases on the public board: those of public categories, except refused reports and merged duplicates."""
+    return public_cases().exclude(state__in=BOARD_HIDDEN_STATES)
+
+
+def public_text(case: Case, value: str) -> str:
+    """Free text as anyone may read it on the board: phone and ID numbers, the people named and the reporter's exact address masked."""
+    text = mask_free_text(value or "", people_named(case))
+    address = (case.address or "").strip()
+    if len(address) >= 4:  # a short fragment ("3组") would star ordinary words
+        text = text.replace(address, mask_address(address))
+    return text
+
+
+def board_view(case: Case, progress: dict | None = None) -> dict:
+    """A case as the public board shows it: :func:`public_view`, its latest step, and — once resolved — the result, masked, and the rating.
+
+    Never the reporter, the description, the address or notes; the result is
+    written by the handling unit and is what the board is for (what was done).
+    """
+    data = public_view(case)
+    done = case.state in BOARD_RESULT_STATES
+    data.update(
+        progress=progress,
+        result=public_text(case, case.result) if done else "",
+        rating_label=str(Rating(case.rating).label) if done and case.rating in Rating.values else "",
+        resolved_level_label=str(UnitLevel(case.resolved_level).label) if done and case.resolved_level else "",
+    )
+    return data
+
+
+def latest_public_events(case_ids: list[int]) -> dict[int, dict]:
+    """The latest step of each case (what, when, which unit), as :func:`public_events` shows steps; one query."""
+    latest: dict[int, dict] = {}
+    events = (CaseEvent.objects.filter(case_id__in=case_ids).select_related("unit").order_by("case_id", "-seq")
+              .only("case_id", "seq", "action", "at", "to_state", "unit__name"))
+    for e in events:
+        if e.case_id not in latest:
+            latest[e.case_id] = {"action": e.action, "action_label": str(Action(e.action).label) if e.action in Action.values else e.action,
+                                 "to_state": e.to_state, "unit": e.unit.name if e.unit_id else None, "at": e.at}
+    return latest

@@ -26,7 +26,7 @@ from jiceng.areas.models import Area, Grid
 from jiceng.schemas import ErrorOut
 from jiceng.throttle import check_rate, client_address
 
-from . import access, files, serialize, workbench, workflow
+from . import access, board, files, serialize, workbench, workflow
 from .actions import Idempotency, Upload, do_case_action, do_submit
 from .intake import PlaceClaim, do_report
 from .errors import InvalidInput, NotFound
@@ -35,7 +35,8 @@ from .models import Case, Category
 from .states import Action, Channel, Rating
 from . import reports as case_reports
 from .schemas import (
-    AllowedAction, AttachmentOut, CaseIn, CaseOut, CasePage, CaseSummary, CategoryOut, EventOut, PublicCaseIn, QueuedOut, SummaryOut, TrackOut,
+    AllowedAction, AttachmentOut, BoardOut, CaseIn, CaseOut, CasePage, CaseSummary, CategoryOut, EventOut, PublicCaseIn, QueuedOut,
+    SummaryOut, TrackOut,
 )
 
 router = Router(tags=["cases"])
@@ -266,10 +267,22 @@ def track_out(case, *, with_code: bool = False) -> dict:
 
 @public_router.get("/cases/{number}", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut},
             summary="Follow a case by its number and query code (no personal data)",
-            description="Cases of public categories need no code; every other case needs the 查询码 given at submission.")
-def track_case(request: HttpRequest, number: str, code: str = Query("", description="The 查询码 given at submission")):
+            description="Cases of public categories need no code; every other case needs the 查询码 given at submission "
+                        "or the last four digits of the reporter's phone (wrong digits are counted per case: after 10 in an hour "
+                        "only the 查询码 opens it).")
+def track_case(request: HttpRequest, number: str,
+               code: str = Query("", description="The 查询码 given at submission, or the last four digits of the reporter's phone")):
     check_rate(request, "public-track", settings.PUBLIC_TRACK_RATE)
     return track_out(access.track_case(number, code))
+
+
+@public_router.get("/board", response={200: BoardOut, 400: ErrorOut},
+                   summary="The public board (公开栏): public cases with their progress and, once resolved, the result (masked)",
+                   description="Cases of public categories only (never petitions, disputes or assistance), newest first; "
+                               "filter by `township` and `village` (12-digit codes) and `state` (a state or `open`); page with `before`.")
+def public_board(request: HttpRequest, township: str = "", village: str = "", state: str = "", before: str = ""):
+    page = board.board_page(board.BoardFilter.from_params({"township": township, "village": village, "state": state, "before": before}))
+    return {"items": page.items, "total": page.total, "next_before": page.next_before}
 
 
 def json_only(view):

@@ -123,6 +123,32 @@ class TrackOut(Schema):
     query_code: str | None = Field(None, description="Only in the answer to a submission: keep it to follow the case")
 
 
+class BoardItemOut(Schema):
+    """A case on the public board (公开栏): progress and place, the result masked once resolved; never people."""
+
+    number: str
+    category: str
+    area: str
+    area_code: str
+    state: str
+    state_label: str
+    is_open: bool
+    unit: str | None
+    created_at: datetime
+    updated_at: datetime
+    deadline: datetime | None
+    progress: TrackEvent | None = Field(None, description="The latest step: what, when, at which unit")
+    result: str = Field("", description="Once resolved: what was done, with phone and ID numbers, names and the exact address masked")
+    rating_label: str = ""
+    resolved_level_label: str = ""
+
+
+class BoardOut(Schema):
+    items: list[BoardItemOut]
+    total: int
+    next_before: int | None = Field(None, description="Pass as `before` for the next (older) page")
+
+
 class EventOut(Schema):
     seq: int
     action: str

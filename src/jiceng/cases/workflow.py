@@ -223,7 +223,9 @@ PARAMS: dict[str, tuple[Param, ...]] = {
     Action.SUPERVISE: (Param("note", "textarea", gettext_lazy("Instruction")),),
     Action.TAKE_OWNERSHIP: (),
     Action.RESOLVE: (Param("result", "textarea", gettext_lazy("Result")), Param("fields", "resolve_fields", gettext_lazy("Result details"))),
-    Action.RATE: (Param("rating", "rating", gettext_lazy("Rating")),),
+    # The comment goes into the event's note: the handlers read why, the record keeps it beside the rating.
+    Action.RATE: (Param("rating", "rating", gettext_lazy("Rating")),
+                  Param("note", "textarea", gettext_lazy("Comment (optional; if unsatisfied, say what is still wrong)"))),
     Action.WAIVE_RATING: (Param("note", "textarea", gettext_lazy("Why no rating can be obtained")),),
     Action.DECIDE: (Param("decision", "decision", gettext_lazy("Decision")), Param("note", "textarea", gettext_lazy("Reason"))),
     Action.CLOSE: (),
