@@ -30,6 +30,7 @@ from .fields import clean_fields
 from .models import Attachment, Case, CaseEvent, Category
 from .numbering import allocate_number
 from .routing import dispatch_centre_units, suggest_unit
+from .scope import involve_unit
 from .submission import check_submitter
 from . import sla
 from .sla import SHANGHAI
@@ -72,6 +73,7 @@ def _append_event(
         at=at, unit_id=unit_id, note=note, payload=payload, prev_hash=case.last_hash, hash=digest, marks=marks,
     )
     event.save(force_insert=True)
+    involve_unit(case, unit_id)  # the unit's members read the case from now on (scope table)
     return event
 
 

@@ -242,6 +242,25 @@ class CaseEvent(models.Model):
         raise RuntimeError("case events are append-only")
 
 
+class CaseUnit(models.Model):
+    """That a unit has been involved in a case (派单、办理、升级): the scope its members read.
+
+    One row per (unit, case), written by the event writer in the same
+    transaction as the event that first names the unit; the unique index
+    (unit, case) is what a unit's case list reads, so the list is an index
+    scan of the user's own share instead of a walk of the whole event log.
+    """
+
+    unit = models.ForeignKey("areas.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "case"], name="case_unit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.case_id}"
+
+
 class Attachment(models.Model):
     """A file attached to a case by an event; content-addressed by SHA-256."""
 
