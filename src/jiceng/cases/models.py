@@ -171,6 +171,10 @@ class Case(models.Model):
     promised_at = models.DateTimeField(_("promised completion date"), null=True, blank=True)  # 承诺办结时间
     reply_by = models.DateTimeField(_("supervision reply due"), null=True, blank=True)  # 督办回复期限
 
+    # When `jiceng tick` next has a consequence to look at (cases/due.py); NULL: none left.
+    # Kept by the domain whenever the deadline, state, tier or reply date changes, and by tick.
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     # --- bookkeeping for concurrency and the hash chain ---
     version = models.PositiveIntegerField(default=0)
     event_count = models.PositiveIntegerField(default=0)
@@ -184,7 +188,9 @@ class Case(models.Model):
             models.Index(fields=["unit", "state"], name="case_unit_state"),
             models.Index(fields=["category", "area"], name="case_category_area"),
             models.Index(fields=["deadline"], name="case_deadline"),
-            models.Index(fields=["state", "deadline"], name="case_state_deadline"),  # tick's scan
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            # tick's scan: only cases with something still to come, in due order
+            models.Index(fields=["next_due_at", "id"], name="case_next_due", condition=models.Q(next_due_at__isnull=False)),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

@@ -18,7 +18,7 @@ from django.db import connection, models, transaction
 from jiceng.accounts.models import Role, User
 from jiceng.cases.access import level_rank
 from jiceng.areas.models import NEXT_LEVEL, UnitLevel
-from jiceng.cases import chain, sla, workflow
+from jiceng.cases import chain, due, sla, workflow
 from jiceng.cases.actions import QUERY_CODE_ALPHABET, submit_payload
 from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.numbering import allocate_number
@@ -454,4 +454,5 @@ def _one_case(ix: _Index, rng: random.Random, number: str, created: datetime, no
     case.version = case.event_count = len(t.events)
     case.last_hash = t.events[-1]["hash"]
     case.updated_at = t.events[-1]["at"]
+    case.next_due_at = due.safe_next_due_at(case)  # as the domain keeps it; the first tick records what is past
     return case, t.events
