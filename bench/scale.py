@@ -318,6 +318,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--write", action="store_true", help="prepend the table to docs/benchmarks.md")
     parser.add_argument("--no-dashboard", action="store_true", help="skip the rollup refresh and the dashboard (slow to build at 10⁶)")
+    parser.add_argument("--no-tick", action="store_true", help="skip the tick runs")
+    parser.add_argument("--no-copy", action="store_true", help="skip the bulk-load comparison")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("JICENG_DATA_DIR", tempfile.mkdtemp(prefix="jiceng-scale-"))
@@ -335,8 +337,8 @@ def main() -> None:
     events = CaseEvent.objects.count()
     rows: list[tuple] = []
     plans: dict[str, str] = {}
-    copy_s, copied = bare_copy(min(COPY_SLICE, n))
-    if seed_s:
+    if seed_s and not args.no_copy:
+        copy_s, copied = bare_copy(min(COPY_SLICE, n))
         rows.append(("bulk load: seed-demo --bulk (templates through the state machine, hashes, COPY)", f"{n:,} cases, {events:,} events",
                      f"{seed_s:.0f} s · {n / seed_s:,.0f} cases/s", f"bare COPY of the same rows {copied / copy_s:,.0f} cases/s",
                      f"{(n / seed_s) / (copied / copy_s):.0%} of COPY"))
@@ -347,7 +349,8 @@ def main() -> None:
     rows += measure_lists(args.runs, n, plans)
     if not args.no_dashboard:
         rows += measure_dashboard(max(5, args.runs // 3), n)
-    rows += measure_tick(n, plans)
+    if not args.no_tick:
+        rows += measure_tick(n, plans)
     with connection.cursor() as cur:
         cur.execute("SHOW server_version")
         server = cur.fetchone()[0]
