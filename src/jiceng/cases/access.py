@@ -85,9 +85,8 @@ def visible_cases_q(user: User | None) -> Q | None:
     """A filter for the cases ``user`` may read; None means all of them.
 
     Built from indexed lookups only (area code range, unit, grid, reporter) and
-    the unit scope table (``CaseUnit``: every unit ever involved), so no join
-    can multiply rows and PostgreSQL combines them with a BitmapOr (see
-    ``scope.AnyOf`` and docs/scaling.md).
+    the unit scope table (``CaseUnit``: every unit ever involved, read as one
+    hashed subplan), so no join can multiply rows (docs/scaling.md).
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
@@ -101,7 +100,7 @@ def visible_cases_q(user: User | None) -> Q | None:
         unit_ids = list(user.units.values_list("id", flat=True))
         if unit_ids:
             # Cases dispatched to the unit now, and those it handled before.
-            q |= Q(unit_id__in=unit_ids) | Q(handled_by(unit_ids))
+            q |= Q(unit_id__in=unit_ids) | handled_by(unit_ids)
     if user.role == Role.GRID_WORKER:
         grid_ids = list(user.grids.values_list("id", flat=True))
         if grid_ids:
