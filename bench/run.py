@@ -9,7 +9,11 @@ Measures, on a fresh SQLite database in a temporary data directory:
 - the first `jiceng tick` over the whole ledger;
 - locate() and match_address() (bench/geo.py), at the demo size and with 10× villages.
 
-Usage: python bench/run.py [--cases N] [--database-url URL]
+With --scale-database-url (an empty PostgreSQL database per size, the size
+appended to its name: URL_100000, URL_1000000), also runs bench/scale.py at
+10⁵ and 10⁶ cases (lists, tick, dashboard, bulk load beside their baselines).
+
+Usage: python bench/run.py [--cases N] [--database-url URL] [--scale-database-url URL]
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--scale-database-url", default="", help="PostgreSQL URL prefix for bench/scale.py (one database per size)")
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="jiceng-bench-")
     os.environ["JICENG_DATA_DIR"] = data_dir
@@ -102,6 +107,9 @@ def main() -> None:
     old = out.read_text(encoding="utf-8").split("\n", 3)[-1] if out.exists() else ""
     old = old[old.find("## "):] if "## " in old else ""
     out.write_text(intro + header + table + "\n" + old, encoding="utf-8")
+    for size in (100_000, 1_000_000) if args.scale_database_url else ():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), "--database-url", f"{args.scale_database_url}_{size}",
+                        "--cases", str(size), "--write"], check=True)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ BOOKKEEPING = {
     "case.open311_token": "Open311 client's token for a pending request; bookkeeping of the adapter",
     "case.reporter_phone_index": "keyed hash of the sealed phone for lookups (jiceng.sealed); rebuilt from the phone, never shown",
     "case.reporter_id_index": "keyed hash of the sealed ID number for lookups (jiceng.sealed); rebuilt from it, never shown",
+    "case.next_due_at": "tick's schedule (cases/due.py), worked out from the deadline columns and the SLA marks; never shown. "
+                        "A changed value makes tick look early (harmless) or late; verify does not check it yet (docs/scaling.md)",
     "event.id": "surrogate key; the event's place is its case and seq",
     "event.marks": "diagnostic fingerprints that let verify name a changed column; the hash protects the event "
                    "(blanking them is caught: tests/cases/test_legacy_chain.py)",

@@ -39,7 +39,8 @@ from jiceng.sealed import Unreadable
 
 from . import workflow
 from .errors import InvalidInput, NotFound, NotPermitted
-from .models import Case, CaseEvent
+from .models import Case
+from .scope import handled_by
 from .states import Action, Rating, State
 
 # Roles that read every case in their area subtree; an integration key scoped
@@ -87,7 +88,8 @@ def visible_cases_q(user: User | None) -> Q | None:
     """A filter for the cases ``user`` may read; None means all of them.
 
     Built from indexed lookups only (area code range, unit, grid, reporter) and
-    one IN-subquery on the event log, so no join can multiply rows.
+    the unit scope table (``CaseUnit``: every unit ever involved, read as one
+    hashed subplan), so no join can multiply rows (docs/scaling.md).
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
@@ -101,8 +103,7 @@ def visible_cases_q(user: User | None) -> Q | None:
         unit_ids = list(user.units.values_list("id", flat=True))
         if unit_ids:
             # Cases dispatched to the unit now, and those it handled before.
-            handled = CaseEvent.objects.filter(unit_id__in=unit_ids).values("case_id")
-            q |= Q(unit_id__in=unit_ids) | Q(pk__in=handled)
+            q |= Q(unit_id__in=unit_ids) | handled_by(unit_ids)
     if user.role == Role.GRID_WORKER:
         grid_ids = list(user.grids.values_list("id", flat=True))
         if grid_ids:

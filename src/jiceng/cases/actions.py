@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.models import Role, User
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Grid, Unit, UnitLevel
 
-from . import access, chain, signals, workflow
+from . import access, chain, due, signals, workflow
 from .errors import Conflict, IdempotencyConflict, InvalidInput
 from .fields import clean_fields
 from .models import Attachment, Case, CaseEvent, Category
 from .numbering import allocate_number
 from .routing import dispatch_centre_units, suggest_unit
+from .scope import involve_unit
 from .submission import check_submitter
 from . import sla
 from .sla import SHANGHAI
@@ -73,6 +74,7 @@ def _append_event(
         at=at, unit_id=unit_id, note=note, payload=payload, prev_hash=case.last_hash, hash=digest, marks=marks,
     )
     event.save(force_insert=True)
+    involve_unit(case, unit_id)  # the unit's members read the case from now on (scope table)
     # Receivers (notifications) hear of the event only once it is committed.
     transaction.on_commit(partial(signals.announce, event.pk, case.pk, action), robust=True)
     return event
@@ -348,6 +350,7 @@ def do_submit(
                 state=State.SUBMITTED, level=category.start_level, version=1, event_count=0, last_hash=chain.GENESIS,
                 deadline=sla.deadline_for(category, urgency, "accept", category.start_level, now),  # time to accept
             )
+            case.next_due_at = due.safe_next_due_at(case)  # tick's first look: the due-soon reminder
             case.save(force_insert=True)
             payload = submit_payload(case, described)
             event = _append_event(case, action=Action.SUBMIT, from_state="", to_state=State.SUBMITTED, user=user, at=now, unit_id=None, note="", payload=payload)
@@ -556,6 +559,8 @@ def do_case_action(
                 unit_id=after.unit_id, note=note, payload=payload,
             )
             columns = case.snapshot_columns(after)  # the resolve step's fields merge is part of the snapshot
+            if _clock_changed(before, after):
+                columns["next_due_at"] = _next_due(case, columns)
             updated = Case.objects.filter(pk=case.pk, version=case.version).update(
                 **columns, version=case.version + 1, event_count=event.seq, last_hash=event.hash, updated_at=now
             )
@@ -567,6 +572,20 @@ def do_case_action(
         raise Conflict(_("The case was changed by someone else at the same time; reload and try again")) from exc
     case.refresh_from_db()
     return case
+
+
+# What decides the instants of a case's deadline consequences (cases/due.py).
+CLOCK_FIELDS = ("state", "deadline", "reply_by", "level", "urgency")
+
+
+def _clock_changed(before: workflow.Snapshot, after: workflow.Snapshot) -> bool:
+    return any(getattr(before, f, None) != getattr(after, f, None) for f in CLOCK_FIELDS)
+
+
+def _next_due(case: Case, columns: dict) -> datetime | None:
+    """next_due_at for the case as the new columns leave it (tick drops what it already recorded)."""
+    probe = Case(category=case.category, **{f: columns.get(f, getattr(case, f)) for f in CLOCK_FIELDS})
+    return due.safe_next_due_at(probe)
 
 
 def _load(case: Case | str | int) -> Case:

@@ -171,6 +171,10 @@ class Case(models.Model):
     promised_at = models.DateTimeField(_("promised completion date"), null=True, blank=True)  # 承诺办结时间
     reply_by = models.DateTimeField(_("supervision reply due"), null=True, blank=True)  # 督办回复期限
 
+    # When `jiceng tick` next has a consequence to look at (cases/due.py); NULL: none left.
+    # Kept by the domain whenever the deadline, state, tier or reply date changes, and by tick.
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     # --- bookkeeping for concurrency and the hash chain ---
     version = models.PositiveIntegerField(default=0)
     event_count = models.PositiveIntegerField(default=0)
@@ -184,7 +188,9 @@ class Case(models.Model):
             models.Index(fields=["unit", "state"], name="case_unit_state"),
             models.Index(fields=["category", "area"], name="case_category_area"),
             models.Index(fields=["deadline"], name="case_deadline"),
-            models.Index(fields=["state", "deadline"], name="case_state_deadline"),  # tick's scan
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            # tick's scan: only cases with something still to come, in due order
+            models.Index(fields=["next_due_at", "id"], name="case_next_due", condition=models.Q(next_due_at__isnull=False)),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -240,6 +246,25 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("case events are append-only")
+
+
+class CaseUnit(models.Model):
+    """That a unit has been involved in a case (派单、办理、升级): the scope its members read.
+
+    One row per (unit, case), written by the event writer in the same
+    transaction as the event that first names the unit; the unique index
+    (unit, case) is what a unit's case list reads, so the list is an index
+    scan of the user's own share instead of a walk of the whole event log.
+    """
+
+    unit = models.ForeignKey("areas.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "case"], name="case_unit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.case_id}"
 
 
 class Attachment(models.Model):

@@ -304,6 +304,30 @@ def working_seconds_between(a: datetime, b: datetime) -> int:
     return int(total.total_seconds())
 
 
+def subtract_working_time(end: datetime, seconds: float) -> datetime:
+    """The latest instant with ``seconds`` of working time before ``end`` (the mirror of :func:`add_working_time`).
+
+    From that instant on, at most ``seconds`` of working time remain until
+    ``end``: where a case with deadline ``end`` becomes due soon.
+    """
+    if seconds < 0:
+        raise ValueError("seconds must not be negative")
+    local = _local(end)
+    remaining = timedelta(seconds=seconds)
+    day = local.date()
+    for _i in range(3700 + int(seconds // 3600)):
+        for ps, pe in reversed(_periods_on(day)):
+            if ps >= local:
+                continue
+            finish = min(local, pe)
+            available = finish - ps
+            if remaining <= available:
+                return finish - remaining
+            remaining -= available
+        day -= timedelta(days=1)
+    raise ValueError("no working day within ten years")
+
+
 def add_working_days(start: datetime, days: int) -> datetime:
     """The end of the ``days``-th working day after the day counting starts.
 

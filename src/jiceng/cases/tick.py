@@ -18,18 +18,19 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from jiceng.areas.models import NEXT_LEVEL, UnitLevel
+from jiceng.areas.models import NEXT_LEVEL
 
-from . import sla, workflow
+from . import due, sla, workflow
 from .actions import do_case_action
 from .errors import CaseError, Conflict
 from .models import Case, CaseEvent, Category, SlaMark
-from .states import Action, State, Urgency
+from .states import Action
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 ticked = Signal()
 Kind = SlaMark.Kind
 # Suspended cases are left out: their clock stands still.
-SCANNED_STATES = [s for s in sla.TIMED_STATES if s != State.SUSPENDED]
+SCANNED_STATES = sorted(due.SCANNED_STATES)
 
 
 @dataclass
@@ -55,25 +56,8 @@ class TickSummary:
         return sum(self.done.values())
 
 
-def supervise_after_hours() -> int:
-    """Working hours a case may be overdue before it is supervised (督办) automatically."""
-    return int(getattr(settings, "JICENG_SUPERVISE_AFTER_HOURS", 4))
-
-
-def escalate_after_hours(category: Category) -> int:
-    """Working hours overdue before automatic escalation: the category's, else the setting."""
-    return category.escalate_after_hours or int(getattr(settings, "JICENG_ESCALATE_AFTER_HOURS", 13))
-
-
-def _horizon(now: datetime) -> datetime:
-    """The latest deadline that can be due soon at ``now`` (bounds the scan)."""
-    widest = 0
-    for cat in Category.objects.filter(active=True).only("sla", "accept_hours", "resolve_days", "visit_days"):
-        for urgency in Urgency.values:
-            for phase in ("accept", "resolve"):
-                for level in (None, *UnitLevel.values):
-                    widest = max(widest, sla.limit_for(cat, urgency, phase, level).seconds())
-    return sla.add_working_time(now, sla.due_soon_share() * widest)
+supervise_after_hours = due.supervise_after_hours
+escalate_after_hours = due.escalate_after_hours
 
 
 def _overdue_for(case: Case, hours: int, now: datetime) -> bool:
@@ -129,9 +113,7 @@ def _action_for(case: Case, kind: str, now: datetime) -> tuple[str, dict]:
                              % {"hours": escalate_after_hours(case.category)}}
 
 
-def _marked_deadline(case: Case, kind: str) -> datetime:
-    """The deadline a consequence belongs to: the supervision's reply date, or the case's deadline."""
-    return case.reply_by if kind == Kind.REPLY_OVERDUE else case.deadline
+_marked_deadline = due.marked_deadline
 
 
 def record(case: Case, kind: str, now: datetime) -> Case | None:
@@ -153,7 +135,8 @@ def record(case: Case, kind: str, now: datetime) -> Case | None:
     return fresh
 
 
-def _process(case: Case, now: datetime, done: set, summary: TickSummary) -> None:
+def _process(case: Case, now: datetime, done: set, summary: TickSummary) -> Case:
+    """Record the deadline's consequences due at ``now``; returns the case as it now stands."""
     for _attempt in range(3):
         try:
             for kind in due_consequences(case, now, done):
@@ -167,7 +150,7 @@ def _process(case: Case, now: datetime, done: set, summary: TickSummary) -> None
                 case = fresh
                 if kind == Kind.ESCALATE:
                     break  # a new tier, a new deadline: the next run looks again
-            return
+            return case
         except Conflict:
             # Someone (a person or another tick) changed the case meanwhile: look again.
             summary.raced += 1
@@ -176,53 +159,71 @@ def _process(case: Case, now: datetime, done: set, summary: TickSummary) -> None
         except CaseError as exc:
             summary.problems.append(f"{case.number}: {exc.message}")
             log.warning("tick: %s: %s", case.number, exc.message)
-            return
+            return case
+    return case
 
 
 def run_tick(now: datetime | None = None, batch: int = 500, progress: Callable[[TickSummary], None] | None = None) -> TickSummary:
-    """Find cases that crossed a threshold and record the consequences once."""
+    """Record the consequences of every case whose next one is due (``next_due_at <= now``), once each.
+
+    The scan reads the partial index on (next_due_at, id): a steady run touches
+    only the cases with something due, however large the table.
+    """
     now = now or timezone.now()
     summary = TickSummary()
     with translation.override(settings.LANGUAGE_CODE):  # notes are stored in the site's language
-        qs = Case.objects.filter(state__in=SCANNED_STATES, deadline__lte=_horizon(now)).select_related("category")
-        last = 0
+        qs = Case.objects.filter(next_due_at__lte=now).select_related("category")
+        last: tuple[datetime, int] | None = None
         while True:
-            page = list(qs.filter(pk__gt=last).order_by("pk")[:batch])
+            after = qs if last is None else qs.filter(Q(next_due_at__gt=last[0]) | Q(next_due_at=last[0], pk__gt=last[1]))
+            page = list(after.order_by("next_due_at", "pk")[:batch])
             if not page:
                 break
-            last = page[-1].pk
+            last = (page[-1].next_due_at, page[-1].pk)
             summary.scanned += len(page)
             done = set(SlaMark.objects.filter(case_id__in=[c.pk for c in page]).values_list("case_id", "kind", "deadline"))
             for case in page:
-                _process(case, now, done, summary)
+                case = _process(case, now, done, summary)
+                case = _flag_late_reply(case, now, done, summary)
+                _reschedule(case, now, done)
             if progress:
                 progress(summary)
-        _flag_late_replies(now, batch, summary)
     return summary
 
 
-def _flag_late_replies(now: datetime, batch: int, summary: TickSummary) -> None:
-    """Flag once each supervision whose reply date passed unanswered (督办回复超期)."""
-    qs = Case.objects.filter(reply_by__lt=now, state__in=list(workflow.RULES[Action.FLAG_REPLY_OVERDUE].sources)).select_related("category")
-    last = 0
-    while page := list(qs.filter(pk__gt=last).order_by("pk")[:batch]):
-        last = page[-1].pk
-        done = set(SlaMark.objects.filter(case_id__in=[c.pk for c in page], kind=Kind.REPLY_OVERDUE).values_list("case_id", "deadline"))
-        for case in page:
-            if (case.pk, case.reply_by) in done:
-                continue
-            try:
-                fresh = record(case, Kind.REPLY_OVERDUE, now)
-            except Conflict:
-                summary.raced += 1  # changed meanwhile (perhaps answered): the next run looks again
-                continue
-            except CaseError as exc:
-                summary.problems.append(f"{case.number}: {exc.message}")
-                continue
-            if fresh is None:
-                summary.raced += 1
-            else:
-                summary.done[Kind.REPLY_OVERDUE] += 1
+def _flag_late_reply(case: Case, now: datetime, done: set, summary: TickSummary) -> Case:
+    """Flag once a supervision whose reply date passed unanswered (督办回复超期)."""
+    if case.reply_by is None or case.reply_by >= now or case.state not in due.REPLY_STATES:
+        return case
+    if (case.pk, Kind.REPLY_OVERDUE, case.reply_by) in done:
+        return case
+    try:
+        fresh = record(case, Kind.REPLY_OVERDUE, now)
+    except Conflict:
+        summary.raced += 1  # changed meanwhile (perhaps answered): the next run looks again
+        return case
+    except CaseError as exc:
+        summary.problems.append(f"{case.number}: {exc.message}")
+        return case
+    done.add((case.pk, Kind.REPLY_OVERDUE, case.reply_by))
+    if fresh is None:
+        summary.raced += 1
+        return case
+    summary.done[Kind.REPLY_OVERDUE] += 1
+    fresh.category = case.category
+    return fresh
+
+
+def _reschedule(case: Case, now: datetime, done: set) -> None:
+    """Store the case's next instant, leaving out what is recorded; skipped if the case changed meanwhile.
+
+    A consequence that is due but could not be recorded (a problem, a race)
+    keeps the case due, so the next run looks again, as before.
+    """
+    recorded = {k for k in due.KINDS if (case.pk, k, due.marked_deadline(case, k)) in done}
+    nxt = due.safe_next_due_at(case, recorded, now)
+    if nxt != case.next_due_at:
+        Case.objects.filter(pk=case.pk, version=case.version).update(next_due_at=nxt)
 
 
 def tick_forever(every: float, stop, now: Callable[[], datetime] = timezone.now) -> None:

@@ -18,10 +18,11 @@ from django.db import connection, models, transaction
 from jiceng.accounts.models import Role, User
 from jiceng.cases.access import level_rank
 from jiceng.areas.models import NEXT_LEVEL, UnitLevel
-from jiceng.cases import chain, sla, workflow
+from jiceng.cases import chain, due, sla, workflow
 from jiceng.cases.actions import QUERY_CODE_ALPHABET, submit_payload
 from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.numbering import allocate_number
+from jiceng.cases.scope import record_units
 from jiceng.cases.sla import SHANGHAI
 from jiceng.cases.states import Action, Channel, Rating, State, Urgency
 from jiceng.sealed import SealedCharField
@@ -347,12 +348,15 @@ def generate_cases(world: World, n: int, seed: int = 1, now: datetime | None = N
             _raw_insert(Case, [[f.pre_save(c, True) for f in _fields_of(Case)] for c in cases])
             ids = dict(Case.objects.filter(number__in=[c.number for c in cases]).values_list("number", "id"))
             event_fields = _fields_of(CaseEvent)
-            rows = []
+            rows, involved = [], set()
             for c, evs in zip(cases, histories, strict=True):
                 for e in evs:
                     e = {**e, "case_id": ids[c.number], "actor_label": ""}
                     rows.append([e[f.attname] for f in event_fields])
+                    if e["unit_id"] is not None:
+                        involved.add((e["case_id"], e["unit_id"]))
             _raw_insert(CaseEvent, rows)
+            record_units(involved)  # the unit scope table the domain's event writer keeps
             # Raw inserts bypass the signal that builds repeat-detection keys; build them here.
             for c in cases:
                 c.pk = ids[c.number]
@@ -450,4 +454,5 @@ def _one_case(ix: _Index, rng: random.Random, number: str, created: datetime, no
     case.version = case.event_count = len(t.events)
     case.last_hash = t.events[-1]["hash"]
     case.updated_at = t.events[-1]["at"]
+    case.next_due_at = due.safe_next_due_at(case)  # as the domain keeps it; the first tick records what is past
     return case, t.events

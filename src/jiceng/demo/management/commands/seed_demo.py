@@ -14,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--townships", type=int, default=None, help="limit the number of townships (default: all 15)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if the database already holds cases")
+        parser.add_argument("--bulk", action="store_true",
+                            help="benchmark data: clone a few thousand state-machine histories under fresh numbers, written with COPY")
+        parser.add_argument("--templates", type=int, default=2000, help="with --bulk: how many histories to clone")
+        parser.add_argument("--no-people", action="store_true", help="skip the people registry and devices (benchmarks of cases only)")
 
     def handle(self, *args, **opts):
         from jiceng.cases.models import Case
@@ -26,12 +30,21 @@ class Command(BaseCommand):
         world = build_world(seed=opts["seed"], townships=opts["townships"])
         self.stdout.write(f"区划与用户：{len(world.townships)} 个乡镇（街道），{len(world.villages)} 个村（社区），{len(world.users)} 个用户")
         step = max(opts["cases"] // 20, 2000)
+        chunk = 20_000 if opts["bulk"] else 2000
 
         def progress(done: int) -> None:
-            if done % step < 2000 or done == opts["cases"]:
+            if done % step < chunk or done == opts["cases"]:
                 self.stdout.write(f"  工单 {done}/{opts['cases']}（{time.monotonic() - started:.0f} 秒）")
 
-        made = generate_cases(world, opts["cases"], seed=opts["seed"], progress=progress)
+        if opts["bulk"]:
+            from jiceng.demo.bulk import bulk_cases
+
+            made = bulk_cases(world, opts["cases"], seed=opts["seed"], templates=opts["templates"], progress=progress)
+        else:
+            made = generate_cases(world, opts["cases"], seed=opts["seed"], progress=progress)
+        if opts["no_people"]:
+            self.stdout.write(self.style.SUCCESS(f"已生成 {made} 件工单，用时 {time.monotonic() - started:.1f} 秒"))
+            return
         from jiceng.demo.people import seed_people
 
         people = seed_people(world, seed=opts["seed"])
