@@ -48,10 +48,11 @@ from jiceng.areas.models import Area, AreaLevel, Grid, Unit, UnitLevel
 from jiceng.errors import DomainError
 from jiceng.tabular import ImportRejected, RowError
 
-from . import access, chain, sla, workflow
+from . import access, chain, due, sla, workflow
 from .actions import _clean_text, new_query_code, submit_payload
 from .models import Case, CaseEvent, Category
 from .numbering import allocate_number
+from .scope import record_units
 from .sla import SHANGHAI
 from .states import Action, Channel, Rating, State, Urgency
 
@@ -417,6 +418,7 @@ def _write(rows: list[_Row], user: User, summary: ImportSummary) -> None:
             setattr(case, name, getattr(h.snapshot, name))
         case.version = case.event_count = len(h.events)
         case.last_hash, case.updated_at = h.events[-1].hash, h.events[-1].at
+        case.next_due_at = due.safe_next_due_at(case)  # as do_case_action keeps it, for tick
         cases.append(case)
         histories.append(h.events)
     for start in range(0, len(cases), 1000):
@@ -429,6 +431,9 @@ def _write(rows: list[_Row], user: User, summary: ImportSummary) -> None:
             e.case_id = case.pk
             events.append(e)
     CaseEvent.objects.bulk_create(events, batch_size=2000)
+    # Units involved besides the current one read the case through the scope table, as the event writer records it.
+    record_units({(e.case_id, e.unit_id) for case, evs in zip(cases, histories, strict=True) for e in evs
+                  if e.unit_id is not None and e.unit_id != case.unit_id})
     summary.numbers = [c.number for c in cases]
     cases_imported.send(sender=Case, cases=cases)
 
