@@ -39,7 +39,7 @@ from jiceng.sealed import Unreadable
 
 from . import workflow
 from .errors import InvalidInput, NotFound, NotPermitted
-from .models import Case
+from .models import Case, CaseEvent
 from .scope import handled_by
 from .states import Action, Rating, State
 
