@@ -173,3 +173,46 @@ def visible_monitored(user: User | None) -> QuerySet[MonitoredHousehold]:
         return MonitoredHousehold.objects.none()
     households = people_access.visible_households(user).values("id")
     return MonitoredHousehold.objects.filter(household_id__in=households)
+
+
+# --- points and cadre tasks: one answer for "no such record" and "not yours" -------------------
+
+def _one(qs: QuerySet, pk: Any, message: str, field: str):
+    row = qs.filter(pk=int(pk)).first() if str(pk).isascii() and str(pk).isdigit() and len(str(pk)) <= 18 else None
+    if row is None:
+        raise NotFound(message, field=field)
+    return row
+
+
+def access_activity(user: User | None, pk: Any):
+    """A volunteer activity of the user's programme area; NotFound otherwise (existence is not revealed)."""
+    from .models import Activity
+
+    return _one(_filter(Activity.objects.select_related("area"), area_q(user)), pk, _("没有这个活动"), "activity")
+
+
+def access_signup(user: User | None, pk: Any):
+    """A sign-up to an activity of the user's programme area; NotFound otherwise."""
+    from .models import SignUp
+
+    return _one(_filter(SignUp.objects.select_related("activity", "person"), area_q(user, "activity__area_id")), pk,
+                _("没有这条报名"), "signup")
+
+
+def access_reward(user: User | None, pk: Any):
+    """A reward of the points store of the user's programme area; NotFound otherwise."""
+    from .models import Reward
+
+    return _one(_filter(Reward.objects.select_related("area"), area_q(user)), pk, _("没有这个兑换品"), "reward")
+
+
+def access_cadre_task(user: User | None, pk: Any):
+    """A cadre task assigned to the user, or in the programme area they manage; NotFound otherwise."""
+    from .models import CadreTask
+
+    if not _active(user):
+        raise NotFound(_("没有这项任务"), field="task")
+    scope = area_q(user)
+    qs = CadreTask.objects.select_related("area")
+    qs = qs if scope is None else qs.filter(scope | Q(assignee=user))
+    return _one(qs, pk, _("没有这项任务"), "task")

@@ -382,12 +382,9 @@ class RedeemIn(Schema):
 
 @router.post("/rewards/{int:pk}/redeem", response={200: LedgerOut, **ERRORS}, summary="Redeem a reward of the points store for a person")
 def redeem(request: HttpRequest, pk: int, payload: RedeemIn):
-    from .models import Reward
     from .points import do_redeem
 
-    reward = Reward.objects.filter(pk=pk).first()
-    if reward is None:
-        raise NotFound(_("没有这个兑换品"), field="reward")
+    reward = access.access_reward(request.user, pk)
     person = people_access.access_person(request.user, payload.person)
     do_redeem(request.user, person, reward)
     return _ledger(person.pk)

@@ -106,21 +106,15 @@ def points(request: HttpRequest) -> HttpResponse:
                 do_create_activity(request.user, name=request.POST.get("name", ""), area=area, on=request.POST.get("on"),
                                    points=request.POST.get("points"), capacity=request.POST.get("capacity") or None)
             elif action == "signup":
-                activity = Activity.objects.filter(pk=request.POST.get("activity") or 0).first()
+                activity = access.access_activity(request.user, request.POST.get("activity", ""))
                 person = people_access.access_person(request.user, request.POST.get("person", ""))
-                if activity is None:
-                    raise DomainError(_("没有这个活动"), field="activity")
                 do_sign_up(request.user, activity, person)
             elif action == "checkin":
-                signup = SignUp.objects.filter(pk=request.POST.get("signup") or 0).first()
-                if signup is None:
-                    raise DomainError(_("没有这条报名"), field="signup")
+                signup = access.access_signup(request.user, request.POST.get("signup", ""))
                 do_check_in(request.user, signup)
             elif action == "redeem":
-                reward = Reward.objects.filter(pk=request.POST.get("reward") or 0).first()
+                reward = access.access_reward(request.user, request.POST.get("reward", ""))
                 person = people_access.access_person(request.user, request.POST.get("person", ""))
-                if reward is None:
-                    raise DomainError(_("没有这个兑换品"), field="reward")
                 do_redeem(request.user, person, reward)
             elif action == "star":
                 household = people_access.access_household(request.user, request.POST.get("household", ""))
@@ -190,13 +184,13 @@ def cadres(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_task_done(request: HttpRequest, pk: int) -> HttpResponse:
     from .cadres import do_complete_task
-    from .models import CadreTask
 
     if request.method != "POST":
         raise Http404
-    task = CadreTask.objects.filter(pk=pk).first()
-    if task is None:
-        raise Http404
+    try:
+        task = access.access_cadre_task(request.user, pk)
+    except DomainError as exc:
+        raise Http404(exc.message) from None
     try:
         do_complete_task(request.user, task, note=request.POST.get("note", ""))
     except DomainError as exc:
