@@ -108,7 +108,9 @@ class TrackEvent(Schema):
     at: datetime
 
 
-class TrackOut(Schema):
+class PublicCaseOut(Schema):
+    """What the public may know of any case: its number, kind, place (village), progress and dates; never people."""
+
     number: str
     category: str
     area: str
@@ -119,24 +121,17 @@ class TrackOut(Schema):
     created_at: datetime
     updated_at: datetime
     deadline: datetime | None
+
+
+class TrackOut(PublicCaseOut):
     events: list[TrackEvent]
     query_code: str | None = Field(None, description="Only in the answer to a submission: keep it to follow the case")
 
 
-class BoardItemOut(Schema):
+class BoardItemOut(PublicCaseOut):
     """A case on the public board (公开栏): progress and place, the result masked once resolved; never people."""
 
-    number: str
-    category: str
-    area: str
     area_code: str
-    state: str
-    state_label: str
-    is_open: bool
-    unit: str | None
-    created_at: datetime
-    updated_at: datetime
-    deadline: datetime | None
     progress: TrackEvent | None = Field(None, description="The latest step: what, when, at which unit")
     result: str = Field("", description="Once resolved: what was done, with phone and ID numbers, names and the exact address masked")
     rating_label: str = ""
