@@ -11,8 +11,8 @@ with its baseline, run by run:
 - case list, first page (`visible_cases(user)`, newest first, 51 rows, as the
   list page asks) for a village, a township, a county department and the
   county dispatch centre, beside the bare SQL of that user's own share (one
-  index condition) and beside the scope query as it was before the unit
-  scope table (an IN-subquery over the event log);
+  index condition) and beside the scope query as it was before the scope
+  tables (an OR with an IN-subquery over the event log);
 - `jiceng tick`, steady runs a minute apart after the backlog is marked
   done, beside the scan the old tick made (primary-key walk, every candidate
   re-checked in Python, nothing recorded);
@@ -63,12 +63,12 @@ def bare_copy(n_slice: int) -> tuple[float, int]:
     """Seconds to COPY the rows of the first ``n_slice`` cases into empty tables like the real ones; and the cases copied."""
     from django.db import connection, transaction
 
-    tables = ["cases_case", "cases_caseevent", "cases_caseunit"]
+    tables = ["cases_case", "cases_caseevent", "cases_casescope"]
     with connection.cursor() as cur:
         cur.execute("SELECT min(id), max(id) FROM (SELECT id FROM cases_case ORDER BY id LIMIT %s) s", [n_slice])
         lo, hi = cur.fetchone()
         where = {"cases_case": f"id BETWEEN {lo} AND {hi}", "cases_caseevent": f"case_id BETWEEN {lo} AND {hi}",
-                 "cases_caseunit": f"case_id BETWEEN {lo} AND {hi}"}
+                 "cases_casescope": f"case_id BETWEEN {lo} AND {hi}"}
         data = {}
         for t in tables:
             buf = io.BytesIO()
@@ -98,7 +98,7 @@ def bare_copy(n_slice: int) -> tuple[float, int]:
 # --- lists ----------------------------------------------------------------------
 
 def old_scope_q(user):
-    """visible_cases_q as it was before the unit scope table: an IN-subquery over the event log inside the OR."""
+    """visible_cases_q as it was before the scope tables: an IN-subquery over the event log inside the OR."""
     from django.db.models import Q
 
     from jiceng.areas.models import subtree_q
@@ -121,15 +121,15 @@ def old_scope_q(user):
 
 
 def bare_list_sql(user) -> tuple[str, list]:
-    """The user's own share as one index condition: the area range, or the unit scope rows."""
+    """The user's own share as one index condition: the area range, or the units' scope rows."""
     from jiceng.areas.codes import subtree_bounds
 
     if user.scope_area_id:
         lo, hi = subtree_bounds(user.scope_area.prefix)
         return "SELECT * FROM cases_case WHERE area_id >= %s AND area_id < %s ORDER BY id DESC LIMIT 51", [lo, hi]
     units = list(user.units.values_list("id", flat=True))
-    return ("SELECT * FROM cases_case WHERE id IN (SELECT case_id FROM cases_caseunit WHERE unit_id = ANY(%s)) "
-            "ORDER BY id DESC LIMIT 51", [units])
+    return ("SELECT * FROM cases_case WHERE id IN (SELECT case_id FROM cases_casescope WHERE key = ANY(%s)) "
+            "ORDER BY id DESC LIMIT 51", [[f"u{u}" for u in units]])
 
 
 def explain(qs) -> str:

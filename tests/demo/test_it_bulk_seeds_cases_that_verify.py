@@ -6,7 +6,8 @@ import pytest
 from django.db.models import Count
 
 from jiceng.cases.access import visible_cases
-from jiceng.cases.models import Case, CaseEvent, CaseUnit
+from jiceng.cases.models import Case, CaseEvent, CaseScope
+from jiceng.cases.scope import case_keys
 from jiceng.cases.verify import iter_problems
 from jiceng.demo.bulk import bulk_cases
 
@@ -29,10 +30,13 @@ def test_a_changed_bulk_event_is_found(world):
     assert {p.number for p in iter_problems()} == {event.case.number}
 
 
-def test_bulk_cases_have_unit_scope_and_next_due_rows_as_the_domain_writes_them(world):
+def test_bulk_cases_have_scope_and_next_due_rows_as_the_domain_writes_them(world):
     bulk_cases(world, 40, templates=40)
-    from_events = set(CaseEvent.objects.filter(unit__isnull=False).values_list("unit_id", "case_id").distinct())
-    assert set(CaseUnit.objects.values_list("unit_id", "case_id")) == from_events
+    from_events = {(f"u{u}", c) for u, c in CaseEvent.objects.filter(unit__isnull=False).values_list("unit_id", "case_id").distinct()}
+    from_cases = {(k, c.pk) for c in Case.objects.all() for k in case_keys(c)}
+    assert set(CaseScope.objects.values_list("key", "case_id")) == from_events | from_cases
+    area_of = dict(Case.objects.values_list("pk", "area_id"))
+    assert all(area_of[c] == a for c, a in CaseScope.objects.values_list("case_id", "area_id"))
     open_cases = Case.objects.filter(state__in=["submitted", "accepted", "dispatched", "handling"])
     assert not open_cases.filter(next_due_at__isnull=True).exists()
     assert not Case.objects.filter(state="closed", next_due_at__isnull=False).exists()

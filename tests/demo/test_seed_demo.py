@@ -37,11 +37,11 @@ def test_generated_histories_verify_and_cover_the_loop(world):
 def test_the_same_seed_gives_the_same_county(world):
     generate_cases(world, 150, seed=11, now=NOW)
     first = _fingerprint()
-    from jiceng.cases.models import CaseNumberSequence, CaseUnit
+    from jiceng.cases.models import CaseNumberSequence, CaseScope
 
     # Start the ledger again (events are append-only, so bypass the model guard).
     CaseEvent.objects.all()._raw_delete(CaseEvent.objects.db)
-    CaseUnit.objects.all().delete()  # the unit scope table refers to the cases
+    CaseScope.objects.all().delete()  # the scope table refers to the cases
     Case.objects.all()._raw_delete(Case.objects.db)
     CaseNumberSequence.objects.all().delete()
     generate_cases(world, 150, seed=11, now=NOW)

@@ -87,6 +87,7 @@ def test_a_link_at_intake_is_a_note_by_the_dispatcher(world):
 
 def test_a_grid_worker_may_not_link(world):
     from jiceng.cases.errors import NotPermitted
+    from jiceng.cases.scope import record_cases_scope
     from jiceng.triage.repeats import do_link_repeat
 
     first, new = _pair(world)
@@ -96,6 +97,7 @@ def test_a_grid_worker_may_not_link(world):
     new.save(update_fields=["created_by"])
     first.created_by = grid_worker
     first.save(update_fields=["created_by"])
+    record_cases_scope([new, first])  # who filed a case is scope (the event writer records it when a case is filed)
     with pytest.raises(NotPermitted):
         do_link_repeat(new, first, grid_worker)
     assert not CaseLink.objects.exists()

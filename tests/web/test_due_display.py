@@ -54,7 +54,26 @@ def test_home_shows_the_share_resolved_per_tier(world, client):
     client.force_login(world.users["leader"])
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
-    assert "Where cases were resolved" in page and "100%" in page
+    assert "Overview of the cases you can see" in page and 'hx-get="/workbench/overview/"' in page  # loads when opened
+    overview = client.get("/workbench/overview/").content.decode()
+    assert "Where cases were resolved" in overview and "100%" in overview
+
+
+def test_the_overview_sends_a_county_wide_share_to_the_dashboard(world, client, monkeypatch):
+    from jiceng.cases import filters
+
+    for hours in (2, 3):
+        _handling(world, timezone.now() - timedelta(hours=hours))
+    monkeypatch.setattr(filters, "COUNT_CAP", 1)
+    client.force_login(world.users["leader"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    overview = client.get("/workbench/overview/").content.decode()
+    assert "1+" in overview and "See the statistics dashboard" in overview and "%</b>" not in overview
+
+
+def test_a_resident_has_no_overview(world, client):
+    client.force_login(world.users["resident-1"])
+    assert client.get("/workbench/overview/").status_code == 404
 
 
 def test_the_submit_form_sets_the_urgency(world, client):

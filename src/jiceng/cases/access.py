@@ -37,10 +37,9 @@ from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, su
 from jiceng.people.masking import mask_address, mask_free_text, mask_free_value, person_fields
 from jiceng.sealed import Unreadable
 
-from . import workflow
+from . import scope, workflow
 from .errors import InvalidInput, NotFound, NotPermitted
 from .models import Case, CaseEvent
-from .scope import handled_by
 from .states import Action, Rating, State
 
 # Roles that read every case in their area subtree; an integration key scoped
@@ -87,28 +86,27 @@ def in_area_scope(user: User, area_code: str) -> bool:
 def visible_cases_q(user: User | None) -> Q | None:
     """A filter for the cases ``user`` may read; None means all of them.
 
-    Built from indexed lookups only (area code range, unit, grid, reporter) and
-    the unit scope table (``CaseUnit``: every unit ever involved, read as one
-    hashed subplan), so no join can multiply rows (docs/scaling.md).
+    Rules: area staff read their area, unit members the cases any of their
+    units was ever involved in, grid workers their grids, everyone what they
+    filed or reported. Written so that each plan starts from the user's own
+    share (docs/scaling.md): an area reader's filter is the area's code range
+    (the index the case table's own filters combine with) plus the short
+    list of cases they reach outside it by unit or as filer; everyone else
+    reads one semi-join on the scope table (cases/scope.py).
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if is_unrestricted(user):
         return None
-    q = Q(reporter=user) | Q(created_by=user)
+    keys = [scope.person_key(user.pk)]
+    if user.role in UNIT_ROLES:
+        keys += [scope.unit_key(u) for u in user.units.values_list("id", flat=True)]
+    if user.role == Role.GRID_WORKER:
+        keys += [scope.grid_key(g) for g in user.grids.values_list("id", flat=True)]
     prefix = _area_prefix(user)
     if user.role in AREA_READ_ROLES and prefix:
-        q |= subtree_q("area_id", prefix)
-    if user.role in UNIT_ROLES:
-        unit_ids = list(user.units.values_list("id", flat=True))
-        if unit_ids:
-            # Cases dispatched to the unit now, and those it handled before.
-            q |= Q(unit_id__in=unit_ids) | handled_by(unit_ids)
-    if user.role == Role.GRID_WORKER:
-        grid_ids = list(user.grids.values_list("id", flat=True))
-        if grid_ids:
-            q |= Q(grid_id__in=grid_ids)
-    return q
+        return scope.area_and_beyond(prefix, keys)
+    return scope.readable_under(keys)
 
 
 def visible_cases(user: User | None) -> QuerySet[Case]:

@@ -31,7 +31,7 @@ from .fields import clean_fields
 from .models import Attachment, Case, CaseEvent, Category
 from .numbering import allocate_number
 from .routing import dispatch_centre_units, suggest_unit
-from .scope import involve_unit
+from .scope import record_event_scope
 from .submission import check_submitter
 from . import sla
 from .sla import SHANGHAI
@@ -74,7 +74,7 @@ def _append_event(
         at=at, unit_id=unit_id, note=note, payload=payload, prev_hash=case.last_hash, hash=digest, marks=marks,
     )
     event.save(force_insert=True)
-    involve_unit(case, unit_id)  # the unit's members read the case from now on (scope table)
+    record_event_scope(case, unit_id, first=seq == 1)  # who reads the case from now on (scope table)
     # Receivers (notifications) hear of the event only once it is committed.
     transaction.on_commit(partial(signals.announce, event.pk, case.pk, action), robust=True)
     return event

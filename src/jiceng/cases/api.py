@@ -30,7 +30,7 @@ from . import access, board, files, serialize, workbench, workflow
 from .actions import Idempotency, Upload, do_case_action, do_submit
 from .intake import PlaceClaim, do_report
 from .errors import InvalidInput, NotFound
-from .filters import CaseFilter, filter_cases, page_of
+from .filters import CaseFilter, count_upto, filter_cases, page_of
 from .models import Case, Category
 from .states import Action, Channel, Rating
 from . import reports as case_reports
@@ -331,7 +331,8 @@ class QueueOut(Schema):
     key: str
     label: str
     action: str | None = Field(None, description="The action the queue waits for; null for a watch list (我督办的, 超期 …)")
-    count: int
+    count: int = Field(description="Cases in the list, counted up to 10,000")
+    count_capped: bool = Field(False, description="True when counting stopped at the cap: the list holds at least `count` cases")
 
 
 class QueuePage(Schema):
@@ -352,7 +353,8 @@ class BulkOut(Schema):
 
 @workbench_router.get("", response={200: list[QueueOut], **ERRORS}, summary="The caller's work lists with their counts")
 def my_queues(request: HttpRequest):
-    return [{"key": q.key, "label": str(q.label), "action": q.action, "count": n} for q, n in workbench.queue_counts(request.user)]
+    return [{"key": q.key, "label": str(q.label), "action": q.action, "count": n.n, "count_capped": n.more}
+            for q, n in workbench.queue_counts(request.user)]
 
 
 @workbench_router.post("/bulk", response={200: BulkOut, **ERRORS}, summary="签收 or 销号 several cases, each checked on its own")
@@ -368,5 +370,6 @@ def my_queue(request: HttpRequest, key: str, after: str = "", limit: int = Query
         raise NotFound(_("No such work list"), field="key")
     queue, qs = workbench.queue_of(request.user, key)
     items, next_after = workbench.page(qs.select_related("category", "area", "unit"), after, limit)
-    return {"queue": {"key": queue.key, "label": str(queue.label), "action": queue.action, "count": qs.count()},
+    n = count_upto(qs)
+    return {"queue": {"key": queue.key, "label": str(queue.label), "action": queue.action, "count": n.n, "count_capped": n.more},
             "items": [serialize.case_summary(c) for c in items], "next_after": next_after}

@@ -184,6 +184,32 @@ def page_of(qs: QuerySet, size: int = PAGE_SIZE) -> tuple[list, int | None]:
     return items, (items[-1].pk if more and items else None)
 
 
+# --- counts ----------------------------------------------------------------------------
+
+COUNT_CAP = 10_000  # beyond this a list says "10,000+": an exact count would read the whole share (docs/scaling.md)
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many rows a list holds, counted up to a cap: ``more`` means at least ``n``."""
+
+    n: int
+    more: bool = False
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+    def __str__(self) -> str:
+        return f"{self.n:,}+" if self.more else str(self.n)
+
+
+def count_upto(qs: QuerySet, cap: int | None = None) -> Count:
+    """Count ``qs`` but stop after ``cap`` rows (COUNT_CAP): a county-wide list costs what its first pages cost, not the whole table."""
+    cap = COUNT_CAP if cap is None else cap
+    n = qs.order_by()[: cap + 1].count()
+    return Count(min(n, cap), n > cap)
+
+
 # --- sorted pages --------------------------------------------------------------------
 
 SORTS = {

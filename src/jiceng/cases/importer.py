@@ -52,7 +52,7 @@ from . import access, chain, due, sla, workflow
 from .actions import _clean_text, new_query_code, submit_payload
 from .models import Case, CaseEvent, Category
 from .numbering import allocate_number
-from .scope import record_units
+from .scope import record_cases_scope
 from .sla import SHANGHAI
 from .states import Action, Channel, Rating, State, Urgency
 
@@ -431,9 +431,8 @@ def _write(rows: list[_Row], user: User, summary: ImportSummary) -> None:
             e.case_id = case.pk
             events.append(e)
     CaseEvent.objects.bulk_create(events, batch_size=2000)
-    # Units involved besides the current one read the case through the scope table, as the event writer records it.
-    record_units({(e.case_id, e.unit_id) for case, evs in zip(cases, histories, strict=True) for e in evs
-                  if e.unit_id is not None and e.unit_id != case.unit_id})
+    # Who reads the cases (scope table), as the event writer records it: their own keys and every unit an event names.
+    record_cases_scope(cases, {(e.case_id, e.unit_id) for evs in histories for e in evs if e.unit_id is not None})
     summary.numbers = [c.number for c in cases]
     cases_imported.send(sender=Case, cases=cases)
 

@@ -191,6 +191,8 @@ class Case(models.Model):
             models.Index(fields=["state", "deadline"], name="case_state_deadline"),
             # tick's scan: only cases with something still to come, in due order
             models.Index(fields=["next_due_at", "id"], name="case_next_due", condition=models.Q(next_due_at__isnull=False)),
+            # the 待审批延期 work list: the few cases with an extension request, out of all
+            models.Index(fields=["area", "state"], name="case_pending_extension", condition=models.Q(pending_extension__isnull=False)),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -248,23 +250,28 @@ class CaseEvent(models.Model):
         raise RuntimeError("case events are append-only")
 
 
-class CaseUnit(models.Model):
-    """That a unit has been involved in a case (派单、办理、升级): the scope its members read.
+class CaseScope(models.Model):
+    """Who may read a case beyond its place, as keys the index can use (cases/scope.py).
 
-    One row per (unit, case), written by the event writer in the same
-    transaction as the event that first names the unit; the unique index
-    (unit, case) is what a unit's case list reads, so the list is an index
-    scan of the user's own share instead of a walk of the whole event log.
+    One row per (key, case): the case's grid (``g`` + id), the people who
+    filed or reported it (``p`` + user id) and every unit ever involved
+    (``u`` + id: 派单、办理、升级), with the case's village code beside the
+    key. Written by the event writer in the event's transaction. Readers by
+    unit, grid or person read one semi-join on the unique index (key, case);
+    an area reader reads the area's code range and, through (key, area_id),
+    the few cases their keys reach outside it (docs/scaling.md).
     """
 
-    unit = models.ForeignKey("areas.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", db_index=False)
+    key = models.CharField(max_length=24)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")  # derived rows, not part of the record
+    area_id = models.CharField(max_length=12)  # the case's place, which never changes: lets a reader skip their own area
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "case"], name="case_unit_once")]
+        constraints = [models.UniqueConstraint(fields=["key", "case"], name="case_scope_once")]
+        indexes = [models.Index(fields=["key", "area_id", "case"], name="case_scope_key_area")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} · {self.case_id}"
+        return f"{self.key} · {self.case_id}"
 
 
 class Attachment(models.Model):

@@ -28,7 +28,7 @@ from . import access, files, sla, timeline
 from .actions import Upload, do_case_action
 from .errors import CaseError, NotFound
 from .intake import do_place_report, do_reject_report, waiting_reports
-from .filters import PAGE_SIZE, SORTS, CaseFilter, filter_cases, ordered, sorted_page
+from .filters import PAGE_SIZE, SORTS, CaseFilter, count_upto, filter_cases, ordered, sorted_page
 from .models import Case, Category
 from .verify import check_case_events
 from .states import Action, Channel, State, Urgency
@@ -54,13 +54,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     sort = sort if sort in SORTS else "new"
     f, qs = _filtered(request)  # a bogus filter is InvalidInput: the security middleware answers a Chinese 400 page
     page, next_cursor = sorted_page(qs.select_related("category", "unit", "area"), sort, request.GET.get("cursor", ""), PAGE_SIZE)
-    total = qs.count()
+    total = count_upto(qs)
     now = timezone.now()
     for c in page:
         c.due = sla.due_status(c, now)
     query = {**f.as_query(), **({"sort": sort} if sort != "new" else {})}
     return render(request, "cases/list.html", {
-        "cases": page, "next_cursor": next_cursor, "params": urlencode(query), "total": total, "f": f, "sort": sort, "sorts": SORTS,
+        "cases": page, "next_cursor": next_cursor, "params": urlencode(query), "total": total.n, "total_more": total.more, "f": f, "sort": sort, "sorts": SORTS,
         "states": State.choices, "urgencies": Urgency.choices, "channels": Channel.choices,
         "categories": Category.objects.filter(parent__isnull=True), "areas": access.filter_areas(request.user),
         "units": access.filter_units(request.user), "state": f.state, "category": f.category, "q": f.q, "now": now,

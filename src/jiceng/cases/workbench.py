@@ -203,8 +203,9 @@ def queues(user: User) -> list[tuple[Queue, QuerySet[Case]]]:
     return out
 
 
-def queue_counts(user: User) -> list[tuple[Queue, int]]:
-    return [(queue, qs.count()) for queue, qs in queues(user)]
+def queue_counts(user: User) -> list[tuple[Queue, filters.Count]]:
+    """Each queue with its size, counted up to filters.COUNT_CAP."""
+    return [(queue, filters.count_upto(qs)) for queue, qs in queues(user)]
 
 
 def queue_of(user: User, key: str) -> tuple[Queue, QuerySet[Case]]:

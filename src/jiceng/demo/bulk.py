@@ -10,7 +10,7 @@ and the first column fingerprint of ``marks``. Times, texts, units and the
 submit digest (which does not cover the number) are the template's.
 
 Rows are written with ``COPY … FROM STDIN`` (psycopg 3 ``cursor.copy``) on
-PostgreSQL and ``executemany`` on SQLite; the unit scope table and
+PostgreSQL and ``executemany`` on SQLite; the scope table and
 ``next_due_at`` are written as the domain would. Not written: triage's
 repeat-detection keys (the demo's generator builds them case by case).
 """
@@ -27,7 +27,8 @@ from datetime import datetime
 from django.db import connection, models, transaction
 
 from jiceng.cases import chain
-from jiceng.cases.models import Case, CaseEvent, CaseUnit
+from jiceng.cases.models import Case, CaseEvent, CaseScope
+from jiceng.cases.scope import case_keys, unit_key
 from jiceng.cases.numbering import allocate_number
 from jiceng.cases.sla import SHANGHAI
 from jiceng.sealed import SealedCharField
@@ -46,7 +47,8 @@ class _Template:
     year: int
     case_row: list
     events: list[tuple[list, str, str, str]]  # (row, content before the number, after it, marks after the first)
-    units: frozenset[int]
+    scope_keys: frozenset[str]  # the keys the case is read under (cases/scope.py)
+    area_id: str
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
@@ -98,8 +100,8 @@ def _template(ix: _Index, rng: random.Random, created: datetime, now: datetime) 
         before, after = content.split(_QUOTED)
         row = _render([_db_value(f, e.get(f.attname)) for f in event_fields])
         prepared.append((row, before, after, e["marks"][chain.MARK_WIDTH:]))
-    units = frozenset(e["unit_id"] for e in events if e["unit_id"] is not None)
-    return _Template(created.astimezone(SHANGHAI).year, case_row, prepared, units)
+    keys = case_keys(case) | {unit_key(e["unit_id"]) for e in events if e["unit_id"] is not None}
+    return _Template(created.astimezone(SHANGHAI).year, case_row, prepared, frozenset(keys), case.area_id)
 
 
 class _Writer:
@@ -154,7 +156,7 @@ def bulk_cases(world: World, n: int, seed: int = 1, now: datetime | None = None,
         with transaction.atomic():
             numbers = _numbers(picks, county)
             first = _reserve_case_ids(size)
-            case_rows, event_rows, unit_rows = [], [], []
+            case_rows, event_rows, scope_rows = [], [], []
             for i, (t, number) in enumerate(zip(picks, numbers, strict=True)):
                 case_id = first + i
                 quoted = json.dumps(number, ensure_ascii=False)
@@ -169,10 +171,10 @@ def bulk_cases(world: World, n: int, seed: int = 1, now: datetime | None = None,
                 row = [conv(case_id), *t.case_row]
                 row[number_at + 1], row[last_hash_at + 1] = number, prev
                 case_rows.append(row)
-                unit_rows.extend((conv(unit), conv(case_id)) for unit in t.units)
+                scope_rows.extend((key, conv(case_id), t.area_id) for key in sorted(t.scope_keys))
             writer.write(Case._meta.db_table, case_cols, case_rows)
             writer.write(CaseEvent._meta.db_table, event_cols, event_rows)
-            writer.write(CaseUnit._meta.db_table, ["unit_id", "case_id"], unit_rows)
+            writer.write(CaseScope._meta.db_table, ["key", "case_id", "area_id"], scope_rows)
         made += size
         if progress:
             progress(made)

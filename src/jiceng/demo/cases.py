@@ -22,7 +22,7 @@ from jiceng.cases import chain, due, sla, workflow
 from jiceng.cases.actions import QUERY_CODE_ALPHABET, submit_payload
 from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.numbering import allocate_number
-from jiceng.cases.scope import record_units
+from jiceng.cases.scope import record_cases_scope
 from jiceng.cases.sla import SHANGHAI
 from jiceng.cases.states import Action, Channel, Rating, State, Urgency
 from jiceng.sealed import SealedCharField
@@ -356,10 +356,10 @@ def generate_cases(world: World, n: int, seed: int = 1, now: datetime | None = N
                     if e["unit_id"] is not None:
                         involved.add((e["case_id"], e["unit_id"]))
             _raw_insert(CaseEvent, rows)
-            record_units(involved)  # the unit scope table the domain's event writer keeps
-            # Raw inserts bypass the signal that builds repeat-detection keys; build them here.
             for c in cases:
                 c.pk = ids[c.number]
+            record_cases_scope(cases, involved)  # the scope table the domain's event writer keeps
+            # Raw inserts bypass the signal that builds repeat-detection keys; build them here.
             index_cases(cases)
         made += len(cases)
         if progress:

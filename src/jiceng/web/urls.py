@@ -9,6 +9,7 @@ from . import shell_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("workbench/bulk/", views.bulk, name="workbench_bulk"),
+    path("workbench/overview/", views.overview, name="workbench_overview"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("track/", case_views.track, name="track"),

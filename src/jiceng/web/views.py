@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +12,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiceng.accounts.capabilities import Capability, can
 from jiceng.accounts.models import Role
 from jiceng.cases import access, sla, workbench
 from jiceng.cases.errors import CaseError
+from jiceng.cases.filters import count_upto
 from jiceng.cases.reports import resolution_levels
 from jiceng.cases.states import State
 from jiceng.programmes.access import due_soon_for, overdue_visits_for
@@ -34,24 +35,39 @@ def home(request: HttpRequest) -> HttpResponse:
         now = timezone.now()
         for c in rows:
             c.due = sla.due_status(c, now)
-        ctx.update(tab=queue, rows=rows, next_cursor=next_cursor, total=dict((q.key, n) for q, n in counts)[queue.key],
+        ctx.update(tab=queue, rows=rows, next_cursor=next_cursor, total=dict((q.key, n) for q, n in counts)[queue.key].n, total_more=dict((q.key, n) for q, n in counts)[queue.key].more,
                    bulk_action=queue.action if queue.action in workbench.BULK_ACTIONS else None)
     ctx["visits_overdue"] = overdue_visits_for(user).count()
     ctx["visits_soon"] = due_soon_for(user).count()
-    if user.role != Role.RESIDENT:
-        ctx.update(_overview(user))
+    ctx["has_overview"] = user.role != Role.RESIDENT
+    if ctx["has_overview"] and ctx["tab"] is None:
+        ctx.update(_overview(user))  # nothing to work on: the overview is the page (auditors); otherwise it loads when opened
     return render(request, "web/home.html", ctx)
 
 
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The overview tiles, loaded into the workbench when its fold is opened."""
+    if request.user.role == Role.RESIDENT:
+        return HttpResponse(status=404)
+    return render(request, "web/_overview.html", _overview(request.user))
+
+
 def _overview(user) -> dict:
-    """The state tiles and where cases were resolved, for staff: every number links to the filtered list."""
+    """The state tiles and where cases were resolved, for staff: every number links to the filtered list.
+
+    Counts stop at filters.COUNT_CAP, so a county-wide share costs what a
+    village's does; where the share passes the cap, the resolution tiers are
+    the dashboard's (rollups), not recounted here.
+    """
     cases = access.visible_cases(user)
-    by_state = dict(cases.values_list("state").annotate(n=Count("id")).order_by())
+    total = count_upto(cases)
     return {
-        "states": [(s, s.label, by_state.get(s.value, 0)) for s in State],
-        "total_visible": sum(by_state.values()),
-        "overdue": cases.filter(sla.overdue_q(timezone.now())).count(),
-        "levels": resolution_levels(cases),
+        "states": [(s, s.label, count_upto(cases.filter(state=s))) for s in State],
+        "total_visible": total,
+        "overdue": count_upto(cases.filter(sla.overdue_q(timezone.now()))),
+        "levels": None if total.more else resolution_levels(cases),
+        "may_see_statistics": can(user, Capability.VIEW_STATISTICS),
     }
 
 
