@@ -48,7 +48,7 @@ class RegistryKind:
     label = ""  # the sheet's Chinese name
     columns: dict[str, tuple[str, ...]] = {}
     required: tuple[str, ...] = ()
-    example: list[str] = []
+    examples: list[list[str]] = []  # the template's example rows (codes no real county is likely to use)
     notes: list[str] = []
 
     def __init__(self, user: Any) -> None:
@@ -131,7 +131,7 @@ class ImportSummary:
 
 def read_rows(kind: RegistryKind, data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     """The non-blank rows of a file of ``kind`` as text cells, numbered as in the spreadsheet."""
-    table = tabular.read_table(data, filename, kind.label, max_rows=MAX_ROWS)
+    table = tabular.read_table(data, filename, str(kind.label), max_rows=MAX_ROWS)
     positions = tabular.find_columns(table, kind.columns, kind.required)
     out = []
     for number, raw in tabular.records(table, positions):
@@ -147,33 +147,33 @@ def _check_all(kind: RegistryKind, rows: list[tuple[int, dict[str, str]]]) -> tu
     errors: list[RowError] = []
     checked: list[Checked] = []
     first: dict[str, int] = {}
-    key_column = kind.labels[next(iter(kind.columns))]
+    key_field = next(iter(kind.columns))
+    in_file = {}  # the natural key each row names (valid or not), for dependency messages
     for number, values in rows:
+        in_file.setdefault(values[key_field], number)
         row = kind.check(number, values, errors)
         if row is None:
             continue
         if row.key in first:
-            errors.append(RowError(number, key_column, _("与第%(row)s行重复") % {"row": first[row.key]}))
+            errors.append(RowError(number, kind.labels[key_field], _("与第%(row)s行重复") % {"row": first[row.key]}))
             continue
         first[row.key] = number
         checked.append(row)
     # A row that needs another row of the file which has an error cannot be written either.
     bad_rows = {e.row for e in errors}
-    bad_keys = {values_key for values_key, number in first.items() if number in bad_rows}
     changed = True
     while changed:
         changed = False
         for row in checked:
             if row.number in bad_rows:
                 continue
-            absent = [k for k in row.needs if k not in first]
-            broken = [k for k in row.needs if k in bad_keys]
+            absent = [k for k in row.needs if k not in in_file]
+            broken = [k for k in row.needs if k in in_file and (k not in first or first[k] in bad_rows)]
             if absent or broken:
                 message = kind.missing(absent[0]) if absent else _("所依赖的“%(key)s”在本文件第%(row)s行，该行有错误") % {
-                    "key": broken[0], "row": first[broken[0]]}
-                errors.append(RowError(row.number, row.need_column or key_column, message))
+                    "key": broken[0], "row": in_file[broken[0]]}
+                errors.append(RowError(row.number, row.need_column or kind.labels[key_field], message))
                 bad_rows.add(row.number)
-                bad_keys.add(row.key)
                 changed = True
     errors.sort(key=lambda e: e.row)
     good = sorted((r for r in checked if r.number not in bad_rows), key=lambda r: (r.order, r.number))
@@ -190,7 +190,7 @@ def _serialise() -> None:
 def run(kind: RegistryKind, rows: list[tuple[int, dict[str, str]]], *, dry_run: bool = False, valid_only: bool = False) -> ImportSummary:
     """Check every row, then write all (or, chosen explicitly, only the valid ones) in one transaction."""
     require(kind.user, Capability.IMPORT_REGISTRY)
-    summary = ImportSummary(kind=kind.key, label=kind.label, rows=len(rows), dry_run=dry_run, valid_only=valid_only)
+    summary = ImportSummary(kind=kind.key, label=str(kind.label), rows=len(rows), dry_run=dry_run, valid_only=valid_only)
     with transaction.atomic():
         if not dry_run:
             _serialise()
@@ -227,7 +227,7 @@ def template_workbook(label: str, header: list[str], examples: Iterable[list[str
 
     wb = Workbook()
     ws = wb.active
-    ws.title = label
+    ws.title = str(label)
     ws.append(header)
     for row in examples:
         ws.append([excel_value(v) for v in row])
@@ -247,13 +247,13 @@ def template_workbook(label: str, header: list[str], examples: Iterable[list[str
     info.append([_("第一个工作表的第一行是表头，请不要改动；示例行请删除或改成您的数据。")])
     info.append([_("CSV 文件可为 UTF-8 或 GBK/GB18030 编码。同一文件重复导入不会重复创建，按代码（用户名）更新已有记录。")])
     for note in notes:
-        info.append([note])
+        info.append([str(note)])
     info.column_dimensions["A"].width = 100
     return _workbook_bytes(wb)
 
 
 def kind_template(kind: RegistryKind) -> bytes:
-    return template_workbook(kind.label, list(kind.labels.values()), [kind.example], kind.notes,
+    return template_workbook(kind.label, list(kind.labels.values()), kind.examples, kind.notes,
                              [kind.labels[f] for f in kind.required])
 
 

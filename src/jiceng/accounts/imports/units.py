@@ -34,7 +34,7 @@ class UnitImport(RegistryKind):
         "active": ("启用",),
     }
     required = ("code", "name", "level", "area", "kind")
-    example = ["judicial_office-431102101000", "富家桥镇司法所", "镇", "431102101000", "司法所", "是"]
+    examples = [["judicial_office-431102398000", "示例镇司法所", "镇", "431102398000", "司法所", "是"]]
     notes = [
         gettext_lazy("单位代码由字母、数字、“-”“_”组成，最多64位，是单位的唯一标识（重复导入按它更新）。"),
         gettext_lazy("层级填“村”“镇”或“县”（也可写乡镇、街道、县级、区）；服务区划代码须是该层级的区划：村级单位填村（社区）代码，镇级填乡镇代码，县级填县（区）代码。"),
