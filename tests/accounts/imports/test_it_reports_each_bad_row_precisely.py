@@ -28,17 +28,19 @@ def test_areas(world):
     errors = _errors(admin, "areas", [
         ["12345", "短代码", ""],
         ["991102398000", "无此省", ""],
-        [village, "孤村", ""],  # its township is neither registered nor in the file
+        [village[:6] + "397201", "孤村", ""],  # its township is neither registered nor in the file
+        [village, "子村", ""],  # its township is in the file, with an error
         [township, "", ""],
         [township[:9] + "001", "错上级", "431102000000"],
         [world.villages[0].code, "重复", ""], [world.villages[0].code, "重复", ""],
     ])
     _has(errors, 2, "区划代码", "必须是12位数字")
     _has(errors, 3, "区划代码", "省级代码“99”不存在")
-    _has(errors, 4, "区划代码", f"上级区划“{township}”不存在")
-    _has(errors, 5, "名称", "不能为空")
-    _has(errors, 6, "上级代码", f"应为“{township}”")
-    _has(errors, 8, "区划代码", "与第7行重复")
+    _has(errors, 4, "区划代码", f"上级区划“{village[:6]}397000”不存在")
+    _has(errors, 5, "区划代码", f"所依赖的“{township}”在本文件第6行，该行有错误")
+    _has(errors, 6, "名称", "不能为空")
+    _has(errors, 7, "上级代码", f"应为“{township}”")
+    _has(errors, 9, "区划代码", "与第8行重复")
     assert not Area.objects.filter(code=village).exists()
 
 
