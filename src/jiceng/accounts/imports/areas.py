@@ -29,8 +29,7 @@ class AreaImport(RegistryKind):
         gettext_lazy("按区划代码更新：已有的区划只更新名称。"),
     ]
 
-    def __init__(self, user) -> None:
-        super().__init__(user)
+    def load(self) -> None:
         self.existing = dict(Area.objects.values_list("code", "name"))
 
     def check(self, number: int, row: dict[str, str], errors: list[RowError]) -> Checked | None:

@@ -58,6 +58,9 @@ class RegistryKind:
     def labels(self) -> dict[str, str]:
         return {f: headers[0] for f, headers in self.columns.items()}
 
+    def load(self) -> None:
+        """Read what is registered; called once the import holds the lock, so a concurrent import's rows are seen."""
+
     def check(self, number: int, row: dict[str, str], errors: list[RowError]) -> Checked | None:
         raise NotImplementedError
 
@@ -181,7 +184,11 @@ def _check_all(kind: RegistryKind, rows: list[tuple[int, dict[str, str]]]) -> tu
 
 
 def _serialise() -> None:
-    """One registry import at a time, so two uploads of one file cannot both find a row new."""
+    """One registry import at a time, so two uploads of one file cannot both find a row new.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: the project's IMMEDIATE transactions
+    already take the database's one write lock when the transaction begins.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext('jiceng.registry.import'))")
@@ -194,6 +201,7 @@ def run(kind: RegistryKind, rows: list[tuple[int, dict[str, str]]], *, dry_run: 
     with transaction.atomic():
         if not dry_run:
             _serialise()
+        kind.load()
         good, errors = _check_all(kind, rows)
         if errors and not valid_only:
             raise ImportRejected(errors)

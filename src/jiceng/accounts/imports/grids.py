@@ -30,8 +30,7 @@ class GridImport(RegistryKind):
         gettext_lazy("网格员用户名可不填；填写时须是已有的网格员账号，多个用“、”分隔，网格的网格员将设为所列的人。"),
     ]
 
-    def __init__(self, user) -> None:
-        super().__init__(user)
+    def load(self) -> None:
         self.villages = dict(Area.objects.filter(level=AreaLevel.VILLAGE).values_list("code", "name"))
         self.grids = {g.code: g for g in Grid.objects.prefetch_related("workers")}
         self.workers = dict(User.objects.filter(role=Role.GRID_WORKER).values_list("username", "pk"))

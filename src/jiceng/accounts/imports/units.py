@@ -41,8 +41,7 @@ class UnitImport(RegistryKind):
         gettext_lazy("单位类型填平台中该层级的单位类型名称或代码（如 村委会、司法所、民政局）。启用填“是”或“否”，留空为是。"),
     ]
 
-    def __init__(self, user) -> None:
-        super().__init__(user)
+    def load(self) -> None:
         self.areas = dict(Area.objects.values_list("code", "name"))
         self.kinds = list(UnitKind.objects.all())
         self.units = {u.code: u for u in Unit.objects.all()}

@@ -80,8 +80,7 @@ class UserImport(RegistryKind):
         gettext_lazy("所属单位代码、网格代码可填多个，用“、”分隔；须在辖区之内。填写时账号的单位（网格）设为所列的；留空则不改动。网格只用于网格员。"),
     ]
 
-    def __init__(self, user) -> None:
-        super().__init__(user)
+    def load(self) -> None:
         self.areas = dict(Area.objects.values_list("code", "name"))
         self.units = dict(Unit.objects.values_list("code", "pk"))
         self.unit_areas = dict(Unit.objects.values_list("code", "area_id"))
