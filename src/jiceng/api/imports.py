@@ -15,7 +15,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from jiceng.accounts.capabilities import Capability, require
-from jiceng.accounts.imports import KINDS, do_import_registry, registry_template, template_workbook
+from jiceng.accounts.imports import do_import_registry, registry_template, template_workbook
 from jiceng.cases import importer as cases_importer
 from jiceng.errors import InvalidInput
 from jiceng.schemas import ErrorOut
@@ -75,4 +75,3 @@ def import_template(request: HttpRequest, kind: str):
     return response
 
 
-__all__ = ["KINDS", "router"]
