@@ -15,6 +15,7 @@ urlpatterns = [
     path("programmes/", include("jiceng.programmes.urls")),
     path("notifications/", include("jiceng.notifications.urls")),
     path("access-log/", include("jiceng.accounts.urls")),
+    path("registry/", include("jiceng.accounts.registry_urls")),
     path("", include("jiceng.web.urls")),
 ]
 

@@ -35,6 +35,7 @@ class Capability(StrEnum):
     MANAGE_PROGRAMMES = "manage_programmes"  # pairings, visit plans, monitoring, targets, points (scope: programmes.access)
     VIEW_STATISTICS = "view_statistics"  # the leaders' dashboard, ledgers, reports and recurring themes (scope: stats.access)
     VIEW_OUTBOX = "view_outbox"  # the notifications' outbox: every SMS, WeChat and e-mail delivery with its attempts
+    IMPORT_REGISTRY = "import_registry"  # import areas, grids, units and users from spreadsheets (administrators)
 
 
 _STAFF = {Capability.SUBMIT, Capability.RECORD_FOR_OTHERS, Capability.HANDLE, Capability.SEE_PERSONAL_DATA,
@@ -80,6 +81,7 @@ REFUSALS = {
     Capability.MANAGE_PROGRAMMES: _("You may not manage programmes."),
     Capability.VIEW_STATISTICS: _("Statistics are for leaders, township and department heads."),
     Capability.VIEW_OUTBOX: _("The outbox of notifications is for administrators."),
+    Capability.IMPORT_REGISTRY: _("Only administrators import the registry of areas, grids, units and users."),
 }
 
 

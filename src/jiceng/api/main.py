@@ -15,6 +15,7 @@ from jiceng.programmes.api import router as programmes_router
 from jiceng.triage.api import router as triage_router
 
 from . import errors
+from .imports import router as imports_router
 from .auth import AUTH
 
 DESCRIPTION = """
@@ -42,3 +43,4 @@ api.add_router("/v1", categories_router)
 api.add_router("/v1", people_router)
 api.add_router("/v1/programmes", programmes_router)
 api.add_router("/v1", notifications_router)
+api.add_router("/v1", imports_router)
