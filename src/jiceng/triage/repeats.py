@@ -163,7 +163,13 @@ class SubjectGroups(list):
     def __init__(self, groups: list[tuple[tuple[str, ...], ...]], apart: frozenset[int]):
         super().__init__(groups)
         self.apart = apart
-        self.key = (tuple(groups), apart)
+        # A short string naming these groups and the county's lexicon (its words name subjects too), so the
+        # per-text cache below neither re-hashes the groups at every call nor serves an entry from before a change.
+        self.key = f"{hash((tuple(groups), apart))}:{coldstart.lexicon_digest()}"
+        _GROUPS.setdefault(self.key, tuple(groups))
+
+
+_GROUPS: dict[str, tuple] = {}
 
 
 def contrast_groups(cfg: dict) -> SubjectGroups:
@@ -177,17 +183,19 @@ def contrast_subjects(text: str, groups: list) -> frozenset[tuple[int, int]]:
 
     The lexicon maps callers' words to standard ones (路登 → 路灯, 没得水 → 停水), so a
     subject is named however the caller spells it. Cached per text: candidates come back at every lookup."""
-    key = groups.key if isinstance(groups, SubjectGroups) else (tuple(tuple(g) for g in groups), frozenset())
-    return _subjects_cached(text, key, coldstart.lexicon_digest())
+    if not isinstance(groups, SubjectGroups):
+        groups = SubjectGroups([tuple(tuple(w) for w in g) for g in groups], frozenset(range(len(groups))))
+    return _subjects_cached(text, groups.key)
 
 
 @functools.lru_cache(maxsize=8192)
-def _subjects_cached(text: str, key: tuple, _lexicon: str) -> frozenset[tuple[int, int]]:
+def _subjects_cached(text: str, key: str) -> frozenset[tuple[int, int]]:
+    groups = _GROUPS[key]
     said = coldstart.normalise(text)
-    named = _named(said, key[0], range(len(key[0])))
+    named = _named(said, groups, range(len(groups)))
     # What the caller said wins over what the lexicon guesses: its standard terms name subjects
     # only in groups the text itself names none of ("红绿灯坏了" is not also a 路灯 because of "灯坏了").
-    guessed = _named(coldstart.expand(said), key[0], set(range(len(key[0]))) - {g for g, _s in named})
+    guessed = _named(coldstart.expand(said), groups, set(range(len(groups))) - {g for g, _s in named})
     return named | guessed
 
 
