@@ -16,7 +16,7 @@ each capped at ``max_scan`` rows. The candidates are then scored in Python
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -233,14 +233,21 @@ def _keys_of(k: CaseKey, grid_id: int | None, category_id: int | None, groups: S
              matter: np.ndarray | None = None, text: str | None = None) -> Keys:
     """Keys of a stored or draft CaseKey; the matter computed here unless given (computed in bulk for candidates).
 
-    ``text`` (title and description) is where the subjects are looked for; without it, the stored tokens."""
+    ``text`` (title and description) is where the subjects are looked for; without it, the stored tokens.
+    Pass ``groups=[]`` to leave the subjects out (see ``with_subjects``)."""
     meaning = semantic.from_bytes(k.embedding)
     if matter is None and meaning is not None:
         matter = coldstart.matter_distribution(meaning[None, :])[0]
-    subjects = contrast_subjects("".join(k.tokens.split()) if text is None else text, groups)
+    subjects = contrast_subjects("".join(k.tokens.split()) if text is None else text, groups) if groups else frozenset()
     apart = getattr(groups, "apart", frozenset(range(len(groups))))
     return Keys(k.phone_hash, k.id_hash, k.address_key, grid_id, category_id, frozenset(k.tokens.split()), meaning,
                 matter, subjects, frozenset(x for x in subjects if x[0] in apart))
+
+
+def with_subjects(keys: Keys, text: str, groups: SubjectGroups) -> Keys:
+    """``keys`` with the subjects ``text`` names (for a candidate whose score without them is high enough to matter)."""
+    subjects = contrast_subjects(text, groups)
+    return replace(keys, subjects=subjects, things=frozenset(x for x in subjects if x[0] in groups.apart))
 
 
 def meaning_signal(a: np.ndarray | None, b: np.ndarray | None, low: float, high: float) -> float:
@@ -376,9 +383,14 @@ def find_repeat_candidates(
     rule, groups = matter_rule(cfg), contrast_groups(cfg)
     matters = _matters([stored[pk] for pk in cases])
     out: list[Candidate] = []
+    no_groups = SubjectGroups([], frozenset())
     for pk, case in cases.items():
-        other = _keys_of(stored[pk], case.grid_id, case.category_id, groups, matters.get(pk), text=f"{case.title}\n{case.description}")
+        other = _keys_of(stored[pk], case.grid_id, case.category_id, no_groups, matters.get(pk))
         score, reasons = score_pair(keys, other, weights, meaning_range, rule)
+        # The subjects only ever lower a score, so they are looked for only where the score without them is shown.
+        if score >= min_score and keys.subjects:
+            other = with_subjects(other, f"{case.title}\n{case.description}", groups)
+            score, reasons = score_pair(keys, other, weights, meaning_range, rule)
         if score >= min_score:
             out.append(Candidate(case, round(score, 4), reasons, likely=score >= likely))
     out.sort(key=lambda c: (-c.score, -c.case.pk))
