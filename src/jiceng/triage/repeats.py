@@ -134,7 +134,7 @@ class MatterRule:
     floor: float = 1.0
     # one address written inside the other ("西街" and "西街KTV", "长岭村" and "长岭村小学"): this much of a same-address signal
     address_contains: float = 0.0
-    # both reports name subjects of the contrast groups but not one in common (电鱼 against 倒垃圾): the score is multiplied by this
+    # both reports name things (subjects of the groups of things) but not one in common (电鱼 against 倒垃圾): the score is multiplied by this
     apart_keep: float = 1.0
 
 
