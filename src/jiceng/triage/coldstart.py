@@ -72,6 +72,11 @@ def lexicon() -> dict[str, list[str]]:
     return merged
 
 
+def lexicon_digest() -> str:
+    """Changes when the county's ``[router.lexicon]`` does (the shipped one is fixed per release): for caches of expanded text."""
+    return _digest(section("router").get("lexicon", {}) or {})
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width → half-width), lower case, whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFKC", text or "").lower().split())

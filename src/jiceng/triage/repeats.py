@@ -15,7 +15,8 @@ each capped at ``max_scan`` rows. The candidates are then scored in Python
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -113,6 +114,7 @@ class Keys:
     meaning: np.ndarray | None = None  # sentence embedding (unit vector), see semantic.py
     matter: np.ndarray | None = None  # probability over the categories (coldstart.matter_distribution)
     subjects: frozenset[tuple[int, int]] = frozenset()  # (contrast group, subject) named, see contrast_subjects
+    things: frozenset[tuple[int, int]] = frozenset()  # those of groups of things (SubjectGroups.apart)
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,13 @@ class MatterRule:
     floor: float = 1.0
     # one address written inside the other ("西街" and "西街KTV", "长岭村" and "长岭村小学"): this much of a same-address signal
     address_contains: float = 0.0
+    # both reports name things (subjects of the groups of things) but not one in common (电鱼 against 倒垃圾): the score is multiplied by this
+    apart_keep: float = 1.0
 
 
 def matter_rule(cfg: dict) -> MatterRule:
     return MatterRule(float(cfg.get("matter_agreement", 0.0)), float(cfg.get("contrast_keep", 1.0)),
-                      float(cfg.get("matter_floor", 1.0)), float(cfg.get("address_contains", 0.0)))
+                      float(cfg.get("matter_floor", 1.0)), float(cfg.get("address_contains", 0.0)), float(cfg.get("apart_keep", 1.0)))
 
 
 def address_match(a: str, b: str, contains: float) -> float:
@@ -149,14 +153,54 @@ def address_match(a: str, b: str, contains: float) -> float:
     return contains if len(short) >= 2 and short in long_ else 0.0
 
 
-def contrast_groups(cfg: dict) -> list[list[tuple[str, ...]]]:
-    """``[[repeats.contrast]]`` groups: per group, per subject, the words that name it."""
-    return [[tuple(w for w in subject if w) for subject in group.get("subjects", [])] for group in cfg.get("contrast", [])]
+class SubjectGroups(list):
+    """``[[repeats.contrast]]`` groups: per group, per subject, the words that name it.
+
+    ``apart`` holds the groups of *things* (电梯, 垃圾清运, 工资 …), which count for the
+    "nothing in common" rule; a group marked ``apart = false`` names ways a thing is wrong
+    (吵 / 臭 / 冒烟) and contrasts only within itself, since a caller often adds one in passing."""
+
+    def __init__(self, groups: list[tuple[tuple[str, ...], ...]], apart: frozenset[int]):
+        super().__init__(groups)
+        self.apart = apart
+        # A short string naming these groups and the county's lexicon (its words name subjects too), so the
+        # per-text cache below neither re-hashes the groups at every call nor serves an entry from before a change.
+        self.key = f"{hash((tuple(groups), apart))}:{coldstart.lexicon_digest()}"
+        _GROUPS.setdefault(self.key, tuple(groups))
 
 
-def contrast_subjects(text: str, groups: list[list[tuple[str, ...]]]) -> frozenset[tuple[int, int]]:
-    """The (group, subject) pairs whose words occur in ``text``."""
-    return frozenset((g, s) for g, group in enumerate(groups) for s, words in enumerate(group) if any(w in text for w in words))
+_GROUPS: dict[str, tuple] = {}
+
+
+def contrast_groups(cfg: dict) -> SubjectGroups:
+    groups = cfg.get("contrast", [])
+    return SubjectGroups([tuple(tuple(w for w in subject if w) for subject in group.get("subjects", [])) for group in groups],
+                         frozenset(g for g, group in enumerate(groups) if group.get("apart", True)))
+
+
+def contrast_subjects(text: str, groups: list) -> frozenset[tuple[int, int]]:
+    """The (group, subject) pairs whose words occur in ``text`` or among the lexicon's standard terms for it.
+
+    The lexicon maps callers' words to standard ones (路登 → 路灯, 没得水 → 停水), so a
+    subject is named however the caller spells it. Cached per text: candidates come back at every lookup."""
+    if not isinstance(groups, SubjectGroups):
+        groups = SubjectGroups([tuple(tuple(w) for w in g) for g in groups], frozenset(range(len(groups))))
+    return _subjects_cached(text, groups.key)
+
+
+@functools.lru_cache(maxsize=8192)
+def _subjects_cached(text: str, key: str) -> frozenset[tuple[int, int]]:
+    groups = _GROUPS[key]
+    said = coldstart.normalise(text)
+    named = _named(said, groups, range(len(groups)))
+    # What the caller said wins over what the lexicon guesses: its standard terms name subjects
+    # only in groups the text itself names none of ("红绿灯坏了" is not also a 路灯 because of "灯坏了").
+    guessed = _named(coldstart.expand(said), groups, set(range(len(groups))) - {g for g, _s in named})
+    return named | guessed
+
+
+def _named(text: str, groups: tuple, which) -> frozenset[tuple[int, int]]:
+    return frozenset((g, s) for g in which for s, words in enumerate(groups[g]) if any(w in text for w in words))
 
 
 def _contrasting(a: frozenset[tuple[int, int]], b: frozenset[tuple[int, int]]) -> bool:
@@ -167,27 +211,43 @@ def _contrasting(a: frozenset[tuple[int, int]], b: frozenset[tuple[int, int]]) -
     return False
 
 
+def _apart(a: frozenset[tuple[int, int]], b: frozenset[tuple[int, int]]) -> bool:
+    """Both name subjects, and not one in common: the two reports are about different things."""
+    return bool(a) and bool(b) and not (a & b)
+
+
 def matter_overlap(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
     if a is None or b is None:
         return None
     return float(np.minimum(a, b).sum())
 
 
-def _keys_of_draft(d: Draft, groups: list[list[tuple[str, ...]]] | None = None) -> Keys:
+def _keys_of_draft(d: Draft, groups: SubjectGroups | None = None) -> Keys:
     k = key_for(Case(pk=d.case_id, area_id=d.area_id, created_at=d.created_at, category_id=d.category_id, reporter_phone=d.reporter_phone,
                      reporter_id_number=d.reporter_id_number, address=d.address, title=d.title, description=d.description), with_embedding=True)
     groups = contrast_groups(section("repeats")) if groups is None else groups
-    return _keys_of(k, d.grid_id, d.category_id, groups)
+    return _keys_of(k, d.grid_id, d.category_id, groups, text=f"{d.title}\n{d.description}")
 
 
-def _keys_of(k: CaseKey, grid_id: int | None, category_id: int | None, groups: list[list[tuple[str, ...]]],
-             matter: np.ndarray | None = None) -> Keys:
-    """Keys of a stored or draft CaseKey; the matter computed here unless given (computed in bulk for candidates)."""
+def _keys_of(k: CaseKey, grid_id: int | None, category_id: int | None, groups: SubjectGroups,
+             matter: np.ndarray | None = None, text: str | None = None) -> Keys:
+    """Keys of a stored or draft CaseKey; the matter computed here unless given (computed in bulk for candidates).
+
+    ``text`` (title and description) is where the subjects are looked for; without it, the stored tokens.
+    Pass ``groups=[]`` to leave the subjects out (see ``with_subjects``)."""
     meaning = semantic.from_bytes(k.embedding)
     if matter is None and meaning is not None:
         matter = coldstart.matter_distribution(meaning[None, :])[0]
+    subjects = contrast_subjects("".join(k.tokens.split()) if text is None else text, groups) if groups else frozenset()
+    apart = getattr(groups, "apart", frozenset(range(len(groups))))
     return Keys(k.phone_hash, k.id_hash, k.address_key, grid_id, category_id, frozenset(k.tokens.split()), meaning,
-                matter, contrast_subjects("".join(k.tokens.split()), groups))
+                matter, subjects, frozenset(x for x in subjects if x[0] in apart))
+
+
+def with_subjects(keys: Keys, text: str, groups: SubjectGroups) -> Keys:
+    """``keys`` with the subjects ``text`` names (for a candidate whose score without them is high enough to matter)."""
+    subjects = contrast_subjects(text, groups)
+    return replace(keys, subjects=subjects, things=frozenset(x for x in subjects if x[0] in groups.apart))
 
 
 def meaning_signal(a: np.ndarray | None, b: np.ndarray | None, low: float, high: float) -> float:
@@ -246,6 +306,9 @@ def score_pair(a: Keys, b: Keys, weights: dict[str, float], meaning_range: tuple
     if rule.contrast_keep < 1.0 and _contrasting(a.subjects, b.subjects):
         said *= max(0.0, rule.contrast_keep)
         reasons.append(Reason("other_subject", round(1.0 - rule.contrast_keep, 3)))
+    elif rule.apart_keep < 1.0 and _apart(a.things, b.things):
+        said *= max(0.0, rule.apart_keep)
+        reasons.append(Reason("other_subject", round(1.0 - rule.apart_keep, 3)))
     score = 1.0 - keep_person * (1.0 - said)
     return max(0.0, min(1.0, score)), reasons
 
@@ -307,7 +370,8 @@ def find_repeat_candidates(
         if q is not None:
             qs = qs.filter(pk__in=Case.objects.filter(pk__in=ids).filter(q).values("pk"))
     cases = {c.pk: c for c in qs.select_related("category", "unit").only(
-        "number", "title", "state", "created_at", "area_id", "grid_id", "category__name", "category_id", "unit__name", "address")}
+        "number", "title", "description", "state", "created_at", "area_id", "grid_id", "category__name", "category_id", "unit__name",
+        "address")}
     stored = {k.case_id: k for k in CaseKey.objects.filter(case_id__in=cases)}
     missing = [pk for pk in cases if pk not in stored]
     if missing:  # cases from before the index existed: compute their keys on the fly
@@ -319,9 +383,14 @@ def find_repeat_candidates(
     rule, groups = matter_rule(cfg), contrast_groups(cfg)
     matters = _matters([stored[pk] for pk in cases])
     out: list[Candidate] = []
+    no_groups = SubjectGroups([], frozenset())
     for pk, case in cases.items():
-        other = _keys_of(stored[pk], case.grid_id, case.category_id, groups, matters.get(pk))
+        other = _keys_of(stored[pk], case.grid_id, case.category_id, no_groups, matters.get(pk))
         score, reasons = score_pair(keys, other, weights, meaning_range, rule)
+        # The subjects only ever lower a score, so they are looked for only where the score without them is shown.
+        if score >= min_score and keys.subjects:
+            other = with_subjects(other, f"{case.title}\n{case.description}", groups)
+            score, reasons = score_pair(keys, other, weights, meaning_range, rule)
         if score >= min_score:
             out.append(Candidate(case, round(score, 4), reasons, likely=score >= likely))
     out.sort(key=lambda c: (-c.score, -c.case.pk))
