@@ -256,6 +256,46 @@ def person_view(user: User | None, person: Person, *, reveal: bool = False, purp
     return data
 
 
+def people_with_need(user: User | None, people: list[Person]) -> set[int]:
+    """The ids of ``people`` whose ID number and phone ``user`` has a need to see: :func:`needs_personal_data` for a list,
+    with the viewer's scope read once (a roster of thousands asks a handful of queries, not one per person)."""
+    if not _active(user) or not people:
+        return set()
+    found: set[int] = set()
+    if (can(user, Capability.SEE_PERSONAL_DATA) or user.role == Role.ADMIN) and user.role != Role.AUDITOR:
+        if is_unrestricted(user):
+            return {p.pk for p in people}
+        prefixes, grids = tuple(area_prefixes(user)), set(grid_ids(user))
+        found = {p.pk for p in people if (p.area_id and prefixes and p.area_id.startswith(prefixes)) or p.grid_id in grids}
+    helped = helped_households(user)
+    if helped:
+        rest = [p.pk for p in people if p.pk not in found]
+        found |= set(Membership.objects.filter(person_id__in=rest, household_id__in=helped, left__isnull=True)
+                     .values_list("person_id", flat=True))
+    return found
+
+
+def reveal_listed(user: User | None, people: list[Person], purpose: str) -> set[int]:
+    """Reveal the personal data of those of ``people`` the viewer needs, logging each reveal (one insert per batch).
+
+    For results handed over in full (a roster check's workbook of people to enrol); returns the ids revealed,
+    the others are to be shown masked.
+    """
+    shown = people_with_need(user, people)
+    if shown:
+        PersonalDataAccess.objects.bulk_create(
+            [PersonalDataAccess(user=user, person_id=pk, purpose=purpose[:64]) for pk in sorted(shown)], batch_size=2000)
+    return shown
+
+
+def visible_tags_held_of(user: User | None, kind_codes: list[str], day: Any) -> QuerySet[PersonTag]:
+    """Tags of any of ``kind_codes`` held on ``day`` by people ``user`` may read (the person joined in)."""
+    qs = PersonTag.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day), kind__code__in=kind_codes,
+                                  valid_from__lte=day, person__merged_into__isnull=True)
+    q = people_q(user, "person__")
+    return (qs if q is None else qs.filter(q)).select_related("person", "kind")
+
+
 def listed_person(user: User | None, person: Person, show_names: bool) -> dict:
     """A person as a list row shows them: always masked (lists never reveal); names kept for staff."""
     id_number, phone = identity.id_number_of(person), identity.phone_of(person)
