@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import PersonalDataAccess, Role, User
-from jiceng.areas.models import Area, Grid, subtree_q
+from jiceng.areas.models import Area, Grid, in_subtrees, subtrees_q
 from jiceng.errors import NotFound, NotPermitted
 
 from . import identity
@@ -82,9 +82,7 @@ def helped_households(user: User) -> list[int]:
 
 
 def _scope_q(user: User, area_field: str, grid_field: str) -> Q:
-    q = Q(pk__in=[])
-    for prefix in area_prefixes(user):
-        q |= subtree_q(area_field, prefix)
+    q = subtrees_q(area_field, area_prefixes(user))
     grids = grid_ids(user)
     if grids:
         q |= Q(**{f"{grid_field}__in": grids})
@@ -174,7 +172,7 @@ def can_manage_place(user: User | None, area: Area | None, grid: Grid | None = N
         return False
     if is_unrestricted(user):
         return True
-    if area is not None and any(area.code.startswith(p) for p in area_prefixes(user) if user.role != Role.AUDITOR):
+    if area is not None and user.role != Role.AUDITOR and in_subtrees(area.code, area_prefixes(user)):
         return True
     return grid is not None and grid.pk in grid_ids(user)
 
@@ -195,9 +193,7 @@ def manageable_villages(user: User | None) -> QuerySet[Area]:
         return villages.none()
     if is_unrestricted(user):
         return villages
-    q = Q(pk__in=[])
-    for prefix in area_prefixes(user):
-        q |= subtree_q("code", prefix)
+    q = subtrees_q("code", area_prefixes(user))
     grids = grid_ids(user)
     if grids:
         q |= Q(pk__in=Grid.objects.filter(pk__in=grids).values("area_id"))
@@ -223,7 +219,7 @@ def needs_personal_data(user: User | None, person: Person) -> bool:
     if not _active(user):
         return False
     if can(user, Capability.SEE_PERSONAL_DATA) or user.role == Role.ADMIN:
-        if is_unrestricted(user) or any(person.area_id and person.area_id.startswith(p) for p in area_prefixes(user)):
+        if is_unrestricted(user) or in_subtrees(person.area_id, area_prefixes(user)):
             return user.role != Role.AUDITOR
         if person.grid_id and person.grid_id in grid_ids(user):
             return True
@@ -265,8 +261,8 @@ def people_with_need(user: User | None, people: list[Person]) -> set[int]:
     if (can(user, Capability.SEE_PERSONAL_DATA) or user.role == Role.ADMIN) and user.role != Role.AUDITOR:
         if is_unrestricted(user):
             return {p.pk for p in people}
-        prefixes, grids = tuple(area_prefixes(user)), set(grid_ids(user))
-        found = {p.pk for p in people if (p.area_id and prefixes and p.area_id.startswith(prefixes)) or p.grid_id in grids}
+        prefixes, grids = area_prefixes(user), set(grid_ids(user))
+        found = {p.pk for p in people if in_subtrees(p.area_id, prefixes) or p.grid_id in grids}
     helped = helped_households(user)
     if helped:
         rest = [p.pk for p in people if p.pk not in found]
