@@ -320,6 +320,25 @@ def blind_indexes(value: str, scope: str, *, ring: KeyRing | None = None) -> lis
 
 # --- model fields ------------------------------------------------------------------
 
+def _seals_itself(expr: Any, field: "SealedCharField") -> bool:
+    """Whether every value ``expr`` can write is sealed for ``field`` when compiled: a Value of the field (or NULL),
+    the column itself, or bulk_update's CASE / CAST made of those."""
+    from django.db.models.expressions import Case, Col, Value, When
+    from django.db.models.functions import Cast
+
+    if isinstance(expr, Value):
+        return expr.value is None or getattr(expr, "_output_field_or_none", None) is field
+    if isinstance(expr, Col):
+        return expr.target is field
+    if isinstance(expr, Cast):
+        return _seals_itself(expr.get_source_expressions()[0], field)
+    if isinstance(expr, When):
+        return _seals_itself(expr.result, field)
+    if isinstance(expr, Case):
+        return all(_seals_itself(w, field) for w in expr.cases) and _seals_itself(expr.default, field)
+    return False
+
+
 class SealedCharField(models.TextField):
     """A short personal value (phone, ID number) stored encrypted; the attribute is the plaintext.
 
@@ -370,6 +389,11 @@ class SealedCharField(models.TextField):
     def get_db_prep_save(self, value, connection):
         if hasattr(value, "as_sql"):
             # An expression (bulk_update's CASE WHEN … THEN Value(…)): its Values seal themselves when compiled.
+            # Anything else (F("address"), Upper("phone") …) would store plaintext or another column's
+            # ciphertext, so it is refused here, before any SQL runs.
+            if not _seals_itself(value, self):
+                raise SealedKeyError(f"{self.context}：加密字段只能写入具体的值，不能写入 SQL 表达式（{type(value).__name__}）；"
+                                     "请先算出值再保存，或使用 bulk_update")
             return value
         value = self.get_prep_value(value)
         if value is None:
