@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -70,7 +71,10 @@ class SealedKeyError(ConfigError):
 
 def normalise_phone(value: str) -> str:
     """Digits only (full-width digits too), without a +86/0086 country code before a mobile number."""
-    digits = "".join(ch for ch in unicodedata.normalize("NFKC", value or "") if ch.isascii() and ch.isdigit())
+    if value and value.isascii() and value.isdigit():
+        digits = value  # already digits: the usual case, skipped past the Unicode pass
+    else:
+        digits = "".join(ch for ch in unicodedata.normalize("NFKC", value or "") if ch.isascii() and ch.isdigit())
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
             return digits[len(prefix):]
@@ -101,6 +105,16 @@ class Key:
     encryption: bytes  # AES-256-GCM
     index: bytes  # HMAC-SHA256
     created: str
+
+    @functools.cached_property
+    def cipher(self) -> AESGCM:
+        """The AES-GCM context of this key, built once (it holds no per-message state, so values share it)."""
+        return AESGCM(self.encryption)
+
+    @functools.cached_property
+    def mac(self) -> Any:
+        """An HMAC-SHA256 keyed with the index key, to be ``copy()``-ed per value (skips re-keying each time)."""
+        return hmac.new(self.index, digestmod=hashlib.sha256)
 
 
 @dataclass(frozen=True)
@@ -181,8 +195,33 @@ _cache: dict[Path, tuple[tuple[int, int, int], KeyRing]] = {}
 _lock = threading.Lock()
 
 
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def sealing_batch() -> Iterator[KeyRing]:
+    """Seal, unseal and blind-index a batch of values under one key ring.
+
+    Outside a batch each value checks the key file (a rotation in another process is seen at once); inside,
+    the ring is read once and its cipher and HMAC contexts serve every value — what a bulk import of 10⁵
+    people wants. Nested batches share the outer ring. A rotation mid-batch is harmless: the old key stays
+    in the ring until :func:`retire_unused_keys`, which finds the values sealed with it.
+    """
+    if getattr(_batch, "ring", None) is not None:
+        yield _batch.ring
+        return
+    _batch.ring = keyring()
+    try:
+        yield _batch.ring
+    finally:
+        _batch.ring = None
+
+
 def keyring(create: bool = True) -> KeyRing:
     """The key ring, read once per process and again when the file changes (after a rotation)."""
+    pinned = getattr(_batch, "ring", None)
+    if pinned is not None:
+        return pinned
     path = key_path()
     try:
         st = path.stat()
@@ -213,8 +252,8 @@ def seal(plaintext: str, context: str, *, ring: KeyRing | None = None) -> str:
     if isinstance(plaintext, Unreadable):
         raise SealedKeyError(f"{context}：无法解密的值不能再写回数据库（{plaintext.reason}）")
     key = (ring or keyring()).current
-    nonce = secrets.token_bytes(12)
-    sealed = AESGCM(key.encryption).encrypt(nonce, plaintext.encode(), context.encode())
+    nonce = os.urandom(12)
+    sealed = key.cipher.encrypt(nonce, plaintext.encode(), context.encode())
     return f"{PREFIX}:{key.id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 
@@ -239,7 +278,7 @@ def unseal(stored: str, context: str, *, ring: KeyRing | None = None) -> str:
         raise SealedKeyError(f"{context}：数据库中的值不是密文（明文或被改写）")
     key = (ring or keyring()).get(key_id)
     try:
-        return AESGCM(key.encryption).decrypt(raw[:12], raw[12:], context.encode()).decode()
+        return key.cipher.decrypt(raw[:12], raw[12:], context.encode()).decode()
     except (InvalidTag, UnicodeDecodeError):
         raise SealedKeyError(f"{context}：密文无法用密钥 {key_id} 解密（密文被改写，或密钥文件与数据不符）") from None
 
@@ -261,7 +300,9 @@ def _index_with(key: Key, value: str, scope: str) -> str:
     normal = normalise(value, scope)
     if not normal:
         return ""
-    mac = hmac.new(key.index, f"{scope}\x00{normal}".encode(), hashlib.sha256).hexdigest()[:INDEX_HEX]
+    mac = key.mac.copy()
+    mac.update(f"{scope}\x00{normal}".encode())
+    mac = mac.hexdigest()[:INDEX_HEX]
     return f"{key.id}:{mac}"
 
 
@@ -278,6 +319,25 @@ def blind_indexes(value: str, scope: str, *, ring: KeyRing | None = None) -> lis
 
 
 # --- model fields ------------------------------------------------------------------
+
+def _seals_itself(expr: Any, field: "SealedCharField") -> bool:
+    """Whether every value ``expr`` can write is sealed for ``field`` when compiled: a Value of the field (or NULL),
+    the column itself, or bulk_update's CASE / CAST made of those."""
+    from django.db.models.expressions import Case, Col, Value, When
+    from django.db.models.functions import Cast
+
+    if isinstance(expr, Value):
+        return expr.value is None or getattr(expr, "_output_field_or_none", None) is field
+    if isinstance(expr, Col):
+        return expr.target is field
+    if isinstance(expr, Cast):
+        return _seals_itself(expr.get_source_expressions()[0], field)
+    if isinstance(expr, When):
+        return _seals_itself(expr.result, field)
+    if isinstance(expr, Case):
+        return all(_seals_itself(w, field) for w in expr.cases) and _seals_itself(expr.default, field)
+    return False
+
 
 class SealedCharField(models.TextField):
     """A short personal value (phone, ID number) stored encrypted; the attribute is the plaintext.
@@ -329,6 +389,11 @@ class SealedCharField(models.TextField):
     def get_db_prep_save(self, value, connection):
         if hasattr(value, "as_sql"):
             # An expression (bulk_update's CASE WHEN … THEN Value(…)): its Values seal themselves when compiled.
+            # Anything else (F("address"), Upper("phone") …) would store plaintext or another column's
+            # ciphertext, so it is refused here, before any SQL runs.
+            if not _seals_itself(value, self):
+                raise SealedKeyError(f"{self.context}：加密字段只能写入具体的值，不能写入 SQL 表达式（{type(value).__name__}）；"
+                                     "请先算出值再保存，或使用 bulk_update")
             return value
         value = self.get_prep_value(value)
         if value is None:
@@ -458,6 +523,8 @@ class RotationReport:
 
 def add_key() -> KeyRing:
     """Add a new key and make it current (the old keys stay, so every value still decrypts)."""
+    if getattr(_batch, "ring", None) is not None:
+        raise SealedKeyError("密钥轮换不能在批量加密（sealing_batch）之中进行")
     ring = keyring()
     key = _new_key()
     _replace(ring.path, _serialise(key.id, [*ring.keys.values(), key]))

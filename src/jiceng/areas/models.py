@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -50,6 +52,21 @@ def subtree_q(field: str, code_prefix: str) -> Q:
     """
     low, high = codes.subtree_bounds(code_prefix)
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
+def subtrees_q(field: str, code_prefixes: Iterable[str]) -> Q:
+    """Q matching rows whose code ``field`` lies under any of ``code_prefixes``: one range per prefix, OR-ed;
+    no prefixes match nothing. The one way the access modules (cases, people, programmes) turn a user's areas
+    into a filter."""
+    q = Q(pk__in=[])
+    for prefix in code_prefixes:
+        q |= subtree_q(field, prefix)
+    return q
+
+
+def in_subtrees(code: str | None, code_prefixes: Iterable[str]) -> bool:
+    """Whether the area ``code`` lies under any of ``code_prefixes`` (the check :func:`subtrees_q` makes, in Python)."""
+    return bool(code) and any(code.startswith(prefix) for prefix in code_prefixes)
 
 
 class Area(GeoFields):

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import PersonalDataAccess, Role, User
 from jiceng.areas.codes import Level
-from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, subtree_q
+from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, subtree_q, subtrees_q
 from jiceng.people.masking import mask_address, mask_free_text, mask_free_value, person_fields
 from jiceng.sealed import Unreadable
 
@@ -218,10 +218,7 @@ def submit_region_q(user: User | None, field_name: str = "code") -> Q | None:
         return subtree_q(field_name, user.scope_area.prefix)
     areas = list(Area.objects.filter(units__members=user).distinct())
     if areas:
-        q = Q(pk__in=[])
-        for area in areas:
-            q |= subtree_q(field_name, area.prefix)
-        return q
+        return subtrees_q(field_name, [area.prefix for area in areas])
     return None if user.role == Role.INTEGRATION else Q(pk__in=[])
 
 

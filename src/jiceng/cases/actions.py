@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from functools import partial
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng import filestore
 from jiceng.accounts.models import Role, User
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Grid, Unit, UnitLevel
 
@@ -115,22 +115,11 @@ def _check_uploads(uploads: list[Upload]) -> list[dict]:
 
 
 def _store_uploads(case: Case, event: CaseEvent, uploads: list[Upload], described: list[dict], now: datetime) -> None:
-    root = Path(settings.MEDIA_ROOT)
     for up, meta in zip(uploads, described, strict=True):
         att = Attachment.objects.create(
             case=case, event=event, name=meta["name"], content_type=up.content_type, size=meta["size"], sha256=meta["sha256"], uploaded_at=now
         )
-        target = root / att.storage_name
-
-        def write(target: Path = target, data: bytes = up.content) -> None:
-            # Content-addressed: only written once the transaction commits.
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(".part")
-                tmp.write_bytes(data)
-                tmp.replace(target)
-
-        transaction.on_commit(write)
+        filestore.store_after_commit(att.storage_name, up.content)
 
 
 # --- submit ---------------------------------------------------------------

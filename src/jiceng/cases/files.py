@@ -7,9 +7,9 @@ and the bytes on disk must still hash to the SHA-256 the case's chain holds.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from jiceng import filestore
 from jiceng.accounts.models import User
 
 from . import access
@@ -30,7 +30,7 @@ def open_attachment(user: User | None, number: str, attachment_id: int) -> tuple
     """The attachment and its verified bytes; NotFound if the case or file is not the user's to see."""
     case = access.access_case(user, number)
     att = case.attachments.filter(pk=attachment_id).first()
-    if att is None or not (settings.MEDIA_ROOT / att.storage_name).exists():
+    if att is None or not filestore.path_of(att.storage_name).exists():
         raise NotFound(_("No such attachment"), field="attachment")
     try:
         return att, read_attachment_verified(att)  # never serve bytes that are not the ones recorded

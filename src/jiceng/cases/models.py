@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng import filestore
 from jiceng.areas.models import UnitLevel
 from jiceng.sealed import BlindIndexField, SealedCharField
 
@@ -290,7 +291,7 @@ class Attachment(models.Model):
 
     @property
     def storage_name(self) -> str:
-        return f"{self.sha256[:2]}/{self.sha256}"
+        return filestore.storage_name(self.sha256)
 
 
 class WorkdayOverride(models.Model):

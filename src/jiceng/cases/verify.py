@@ -21,10 +21,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
+
+from jiceng import filestore
 
 from . import chain, workflow
 from .models import Attachment, Case, CaseEvent
@@ -61,11 +61,10 @@ def read_attachment_verified(att: Attachment) -> bytes:
 
     Downloads use this, so a file rewritten on disk is never served as the original.
     """
-    path = Path(settings.MEDIA_ROOT) / att.storage_name
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != att.sha256:
-        raise AttachmentTampered(att.storage_name)
-    return data
+    try:
+        return filestore.read_verified(att.storage_name, att.sha256)
+    except filestore.StoredFileTampered:
+        raise AttachmentTampered(att.storage_name) from None
 
 
 # --- events -----------------------------------------------------------------
@@ -201,7 +200,7 @@ def _attachment_problems(case: Case, events: list[CaseEvent], rows: list[Attachm
 
 
 def _file_matches(sha: str) -> bool:
-    path = Path(settings.MEDIA_ROOT) / sha[:2] / sha
+    path = filestore.path_of(filestore.storage_name(sha))
     try:
         h = hashlib.sha256()
         with path.open("rb") as f:

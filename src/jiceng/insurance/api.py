@@ -12,15 +12,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from jiceng.areas.models import Area
 from jiceng.cases.errors import InvalidInput
-from jiceng.people.masking import mask_id_number, mask_name
 
-from . import services
+from . import registry, services
 from .calc import run_calc
 from .categories import CATEGORY_NAMES
 from .messages import field_label, problem_text, rows_text
@@ -139,12 +138,16 @@ class CalcOut(Schema):
 
 
 class PersonIn(Schema):
-    village_code: str
-    category: str
+    village_code: str = Field("", description="12 digits; taken from the registry when it holds the ID number")
+    category: str = Field("", description="A code or Chinese name; taken from the registry's tags when it holds the ID number")
+    id_number: str = ""
+    name: str = ""
 
 
 class SubsidyIn(PolicyRef):
-    people: list[PersonIn]
+    people: list[PersonIn] | None = Field(None, description="An outside list; omitted: every person of the caller's registry")
+    use_registry: bool = Field(True, description="Read the registry's people and tags (特困, 低保, 监测对象) in the caller's scope")
+    on: str = Field("", description="The day the tags are read on (YYYY-MM-DD); empty: today")
 
 
 class CategoryTotal(Schema):
@@ -177,12 +180,14 @@ class SubsidyOut(Schema):
     per_person: dict[str, str] = Field(description="Subsidy of one person by category")
     areas: list[AreaTotal]
     people: int
+    from_registry: int = Field(0, description="People counted by the registry's tags")
     amount: str
     errors: list[RowProblemOut]
 
 
 class MissingPerson(Schema):
-    row: int
+    row: int = Field(description="Row in the uploaded list; 0 for a person of the registry")
+    source: str = Field("list", description="registry or list")
     name: str
     id_number: str
     category: str
@@ -251,7 +256,14 @@ def subsidy(request: HttpRequest, payload: SubsidyIn) -> dict[str, Any]:
     """Subsidy for each listed person by category; bad rows (numbered from 1) are listed in ``errors``."""
     services.require_staff(request.user)
     policy = services.resolve_policy(payload.policy_id, payload.policy_toml)
-    good, problems = subsidy_rows(policy, enumerate((p.model_dump() for p in payload.people), start=1))
+    listed = list(enumerate((p.model_dump() for p in payload.people), start=1)) if payload.people is not None else None
+    if payload.use_registry:
+        numbered = registry.subsidy_people(request.user, registry.check_day(payload.on), listed)
+    elif listed is None:
+        raise InvalidInput(_("List the people, or read them from the registry."), field="people")
+    else:
+        numbered = listed
+    good, problems = subsidy_rows(policy, numbered)
     totals = subsidy_totals(policy, [(r["village_code"], r["category"]) for r in good])
     names = dict(Area.objects.filter(code__in=list(totals)).values_list("code", "name"))
     return {
@@ -265,6 +277,7 @@ def subsidy(request: HttpRequest, payload: SubsidyIn) -> dict[str, Any]:
                             for c, v in t["by_category"].items()],
         } for code, t in totals.items()],
         "people": len(good),
+        "from_registry": sum(1 for r in good if r.get("source") == registry.REGISTRY),
         "amount": f"{sum((t['amount'] for t in totals.values()), ZERO):.2f}",
         "errors": [{"row": p.row, "field": p.field, "label": field_label(p.field), "reason": p.reason,
                     "text": f"{rows_text([p.row])} {problem_text(p.field, p.reason)}"} for p in problems],
@@ -272,36 +285,43 @@ def subsidy(request: HttpRequest, payload: SubsidyIn) -> dict[str, Any]:
 
 
 @router.post("/roster-check", response=RosterOut, summary="Vulnerable people not on the insured roster, by village")
-def roster_check(request: HttpRequest, roster: UploadedFile = File(...), vulnerable: UploadedFile = File(...)) -> dict[str, Any]:
-    """Upload the insured roster and the list of vulnerable people (.xlsx or .csv).
+def roster_check(request: HttpRequest, roster: UploadedFile = File(...), vulnerable: UploadedFile | None = File(None),
+                 use_registry: bool = Form(True), on: str = Form("")) -> dict[str, Any]:
+    """Upload the insured roster and, optionally, a list of vulnerable people (.xlsx or .csv).
 
-    Names and ID numbers are masked for villages the caller has no need to see.
+    With ``use_registry`` (default) the registry's 特困, 低保 and 监测对象 of the caller's scope on ``on`` (default today)
+    are checked too, and a listed person the registry holds is checked by the registry's tags. Names and ID numbers are
+    masked where the caller has no need; a registry person shown in full is logged as a reveal.
     """
     services.require_staff(request.user)
-    tables = []
+    tables: dict[str, Any] = {}
     for field, upload, label in (("roster", roster, INSURED_SHEET), ("vulnerable", vulnerable, VULNERABLE_SHEET)):
+        if upload is None:
+            continue
         if upload.size > MAX_TABLE_BYTES:
             raise InvalidInput(_("The file is too large."), field=field)
         try:
-            tables.append(read_table(upload.read(), upload.name or "", label))
+            tables[field] = read_table(upload.read(), upload.name or "", label)
         except TableError as exc:
             raise InvalidInput(str(exc), field=field) from None
+    if not use_registry and "vulnerable" not in tables:
+        raise InvalidInput(_("Choose a file."), field="vulnerable")
     try:
-        report = roster_check_tables(*tables)
+        if use_registry:
+            report = registry.roster_report(request.user, registry.check_day(on), tables["roster"], tables.get("vulnerable"))
+        else:
+            report = roster_check_tables(tables["roster"], tables["vulnerable"])
     except TableError as exc:
         raise InvalidInput(str(exc), field="vulnerable" if VULNERABLE_SHEET in str(exc) else "roster") from None
     names = dict(Area.objects.filter(code__in=list(report.missing)).values_list("code", "name"))
-    villages = []
-    for code, people in report.missing.items():
-        full = services.needs_roster_data(request.user, code)
-        villages.append({
-            "village_code": code, "name": names.get(code, ""), "masked": not full,
-            "missing": [{
-                "row": p["row"], "name": p["name"] if full else mask_name(p["name"]),
-                "id_number": p["id_number"] if full else mask_id_number(p["id_number"]),
-                "category": p["category"], "category_name": CATEGORY_NAMES[p["category"]],
-            } for p in people],
-        })
+    shown = registry.shown_missing(request.user, report.missing, lambda code: services.needs_roster_data(request.user, code))
+    villages = [{
+        "village_code": code, "name": names.get(code, ""), "masked": any(p["masked"] for p in people),
+        "missing": [{
+            "row": p["row"], "source": p.get("source", registry.LIST), "name": p["name"], "id_number": p["id_number"],
+            "category": p["category"], "category_name": CATEGORY_NAMES[p["category"]],
+        } for p in people],
+    } for code, people in shown.items()]
     return {
         "insured": report.insured_count, "checked": report.checked_count, "missing": report.missing_count,
         "villages": villages, "problems": [p.as_dict() for p in report.problems],

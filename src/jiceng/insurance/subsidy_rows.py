@@ -43,7 +43,7 @@ def subsidy_rows(
         if category not in cache:
             cache[category] = subsidy_for(policy, category)
         item = {"row": number, "village_code": village, "category": category, "subsidy": cache[category]}
-        for extra in ("id_number", "name"):
+        for extra in ("id_number", "name", "source"):
             if row.get(extra):
                 item[extra] = str(row[extra]).strip()
         good.append(item)

@@ -39,6 +39,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 COLUMN_LABELS = {"id_number": "身份证号码", "name": "姓名", "category": "人员类别", "village_code": "村（社区）代码"}
 
 INSURED_SHEET = "参保名册"
+#: Where a person of the registry (not of an uploaded list) came from, in place of a row number.
+REGISTRY_LABEL = "人员登记库"
 VULNERABLE_SHEET = "困难群体名单"
 
 
@@ -173,7 +175,7 @@ def roster_check_tables(insured: Table, vulnerable: Table) -> RosterReport:
     problems.extend(type_problems)
     cols = find_columns(vulnerable, list(COLUMN_LABELS), [])
     missing, row_problems = check_roster(ids, rows)
-    problems.extend(_cell_problem(vulnerable, cols, p) for p in row_problems)
+    problems.extend(cell_problem(vulnerable, cols, p) for p in row_problems)
     problems.sort(key=lambda p: (p.sheet != INSURED_SHEET, p.row))
     return RosterReport(missing, problems, insured_count=len(ids), checked_count=len(rows))
 
@@ -198,16 +200,17 @@ def roster_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = "未参保人员"
-    _write_row(ws, ["村（社区）代码", "村（社区）名称", "姓名", "身份证号码", "人员类别", "名单中的行号"])
+    _write_row(ws, ["村（社区）代码", "村（社区）名称", "姓名", "身份证号码", "人员类别", "名单中的行号（或来源）"])
     for village, people in report.missing.items():
         full = show is None or show(village)
         for person in people:
             name, id_number = person["name"], person["id_number"]
-            if not full:
+            if not full and "masked" not in person:  # rows already shown as the viewer may see them are kept
                 name = mask_name(name) if mask_name else "*"
                 id_number = mask_id(id_number) if mask_id else "*"
+            where = REGISTRY_LABEL if person.get("source") == "registry" else person["row"]
             _write_row(ws, [village, names.get(village, ""), name, id_number,
-                            CATEGORY_NAMES.get(person["category"], person["category"]), person["row"]])
+                            CATEGORY_NAMES.get(person["category"], person["category"]), where])
     _widths(ws, [16, 22, 12, 22, 26, 12])
     ws.freeze_panes = "A2"
 
@@ -262,10 +265,10 @@ def _numeric_id_reason(value: Any) -> str | None:
 def cell_problems(table: Table, problems: Iterable[RowProblem]) -> list[CellProblem]:
     """Row problems (by field) as cell problems (by column letter and header) of ``table``."""
     cols = find_columns(table, list(COLUMN_LABELS), [])
-    return [_cell_problem(table, cols, p) for p in problems]
+    return [cell_problem(table, cols, p) for p in problems]
 
 
-def _cell_problem(table: Table, cols: Mapping[str, int], problem: RowProblem) -> CellProblem:
+def cell_problem(table: Table, cols: Mapping[str, int], problem: RowProblem) -> CellProblem:
     index = cols.get(problem.field)
     column = column_name(table, index) if index is not None else COLUMN_LABELS.get(problem.field, problem.field)
     return CellProblem(table.label, problem.row, column, problem.reason)

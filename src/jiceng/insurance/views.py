@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from jiceng.areas.models import Area
 from jiceng.cases.errors import CaseError, InvalidInput
-from jiceng.people.masking import mask_id_number, mask_name
+from jiceng.people.masking import mask_id_number
 
-from . import services
+from . import registry, services
 from .calc import run_calc
 from .categories import CATEGORIES, CATEGORY_NAMES
 from .money import ZERO, fmt_pct
@@ -181,22 +181,39 @@ def _table_from(request: HttpRequest, key: str, label: str) -> Any:
         raise InvalidInput(str(exc), field=key) from None
 
 
+def _optional_table(request: HttpRequest, key: str, label: str) -> Any:
+    return _table_from(request, key, label) if request.FILES.get(key) is not None else None
+
+
+def _uses_registry(request: HttpRequest) -> bool:
+    """The form's checkbox (ticked by default): read the registry's people and tags too."""
+    return request.POST.get("use_registry") == "on"
+
+
 @staff_required
 def roster(request: HttpRequest) -> HttpResponse:
+    ctx: dict[str, Any] = {"values": request.POST, "use_registry": request.method != "POST" or _uses_registry(request)}
     if request.method != "POST":
-        return render(request, "insurance/roster.html", {})
+        return render(request, "insurance/roster.html", ctx)
+    user = request.user
     try:
         insured = _table_from(request, "roster", INSURED_SHEET)
-        vulnerable = _table_from(request, "vulnerable", VULNERABLE_SHEET)
-        report = roster_check_tables(insured, vulnerable)
+        if ctx["use_registry"]:
+            day = registry.check_day(request.POST.get("on"))
+            vulnerable = _optional_table(request, "vulnerable", VULNERABLE_SHEET)
+            report = registry.roster_report(user, day, insured, vulnerable)
+        else:
+            vulnerable = _table_from(request, "vulnerable", VULNERABLE_SHEET)
+            report = roster_check_tables(insured, vulnerable)
     except TableError as exc:
-        return render(request, "insurance/roster.html", {"error": InvalidInput(str(exc))}, status=400)
+        ctx["error"] = InvalidInput(str(exc))
+        return render(request, "insurance/roster.html", ctx, status=400)
     except CaseError as exc:
-        return render(request, "insurance/roster.html", {"error": exc}, status=400)
+        ctx["error"] = exc
+        return render(request, "insurance/roster.html", ctx, status=400)
     names = dict(Area.objects.filter(code__in=list(report.missing)).values_list("code", "name"))
-    user = request.user
-    data = roster_workbook(report, names, show=lambda code: services.needs_roster_data(user, code),
-                           mask_name=mask_name, mask_id=mask_id_number)
+    report.missing = registry.shown_missing(user, report.missing, lambda code: services.needs_roster_data(user, code))
+    data = roster_workbook(report, names)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="roster-check.xlsx"'
     return response
@@ -208,13 +225,21 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def subsidy(request: HttpRequest) -> HttpResponse:
-    ctx: dict[str, Any] = {"policies": services.policy_choices(), "values": request.POST}
+    ctx: dict[str, Any] = {"policies": services.policy_choices(), "values": request.POST,
+                           "use_registry": request.method != "POST" or _uses_registry(request)}
     if request.method != "POST":
         return render(request, "insurance/subsidy.html", ctx)
+    table = None
     try:
         policy = services.resolve_policy(policy_id=request.POST.get("policy", ""))
-        table = _table_from(request, "people", "参保人员")
-        numbered, _unused = read_people(table)
+        if ctx["use_registry"]:
+            day = registry.check_day(request.POST.get("on"))
+            table = _optional_table(request, "people", "参保人员")
+            listed = read_people(table)[0] if table is not None else None
+            numbered = registry.subsidy_people(request.user, day, listed)
+        else:
+            table = _table_from(request, "people", "参保人员")
+            numbered, _unused = read_people(table)
     except TableError as exc:
         ctx["error"] = InvalidInput(str(exc), field="people")
         return render(request, "insurance/subsidy.html", ctx, status=400)
@@ -225,10 +250,11 @@ def subsidy(request: HttpRequest) -> HttpResponse:
     totals = subsidy_totals(policy, [(r["village_code"], r["category"]) for r in good])
     names = dict(Area.objects.filter(code__in=list(totals)).values_list("code", "name"))
     ctx.update({
-        "policy": policy, "problems": cell_problems(table, problems),
+        "policy": policy, "problems": cell_problems(table, problems) if table is not None else [],
         "areas": [{"code": code, "name": names.get(code, ""), **t,
                    "by_category": [(CATEGORY_NAMES[c], v) for c, v in t["by_category"].items()]} for code, t in totals.items()],
         "people": len(good), "amount": sum((t["amount"] for t in totals.values()), ZERO),
+        "from_registry": sum(1 for r in good if r.get("source") == registry.REGISTRY),
         "shares": [(CATEGORY_NAMES[c], fmt_pct(s)) for c, s in policy.subsidy.shares.items()],
     })
     return render(request, "insurance/subsidy.html", ctx)

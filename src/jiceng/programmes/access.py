@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import Role, User
-from jiceng.areas.models import Area, subtree_q
+from jiceng.areas.models import Area, in_subtrees, subtrees_q
 from jiceng.errors import NotFound, NotPermitted
 from jiceng.people import access as people_access
 
@@ -42,10 +42,7 @@ def area_q(user: User | None, field: str = "area_id") -> Q | None:
         return Q(pk__in=[])
     if people_access.is_unrestricted(user):
         return None
-    q = Q(pk__in=[])
-    for prefix in people_access.area_prefixes(user):
-        q |= subtree_q(field, prefix)
-    return q
+    return subtrees_q(field, people_access.area_prefixes(user))
 
 
 def _filter(qs: QuerySet, q: Q | None) -> QuerySet:
@@ -57,7 +54,7 @@ def can_manage_in(user: User | None, area: Area) -> bool:
         return False
     if people_access.is_unrestricted(user):
         return True
-    return user.role != Role.AUDITOR and any(area.code.startswith(p) for p in people_access.area_prefixes(user))
+    return user.role != Role.AUDITOR and in_subtrees(area.code, people_access.area_prefixes(user))
 
 
 def check_manage_in(user: User | None, area: Area) -> None:

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiceng import filestore
+
 # The seven duties of 党员包户 (seed 000: 梧山里村 "党员包户137责任制").
 PARTY_MEMBER_DUTIES = ["守法", "尚德", "提能", "勤劳", "清洁", "和睦", "教育"]
 
@@ -160,7 +162,7 @@ class VisitPhoto(models.Model):
 
     @property
     def storage_name(self) -> str:
-        return f"visits/{self.sha256[:2]}/{self.sha256}"
+        return filestore.storage_name(self.sha256, "visits")
 
 
 class MonitoringStatus(models.TextChoices):

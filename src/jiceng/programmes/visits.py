@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng import filestore
 from jiceng.accounts.models import Role, User
 from jiceng.areas.models import Area, AreaLevel, Grid, subtree_q
 from jiceng.cases.actions import Upload, do_submit
@@ -177,22 +176,13 @@ def _check_photos(photos: tuple[Upload, ...]) -> list[dict]:
         if len(up.content) > settings.ATTACHMENT_MAX_BYTES:
             raise InvalidInput(_("照片“%(name)s”太大") % {"name": shown}, field="photos")
         out.append({"name": up.name[:200], "content_type": up.content_type, "size": len(up.content),
-                     "sha256": hashlib.sha256(up.content).hexdigest(), "content": up.content})
+                     "sha256": filestore.sha256_of(up.content), "content": up.content})
     return out
 
 
 def _store_photo(visit: Visit, meta: dict) -> None:
     photo = VisitPhoto.objects.create(visit=visit, name=meta["name"], content_type=meta["content_type"], size=meta["size"], sha256=meta["sha256"])
-    target = Path(settings.MEDIA_ROOT) / photo.storage_name
-
-    def write(target: Path = target, data: bytes = meta["content"]) -> None:
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".part")
-            tmp.write_bytes(data)
-            tmp.replace(target)
-
-    transaction.on_commit(write)
+    filestore.store_after_commit(photo.storage_name, meta["content"])
 
 
 def _clean_visit(data: VisitInput, now: dt.datetime) -> tuple[dt.datetime, str, float | None, float | None, list[dict]]:

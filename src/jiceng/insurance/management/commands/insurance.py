@@ -23,7 +23,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from jiceng.areas.models import Area
-from jiceng.insurance import services
+from jiceng.accounts.models import User
+from jiceng.errors import DomainError
+from jiceng.insurance import registry, services
 from jiceng.insurance.batch import calculate_batch
 from jiceng.insurance.bills import OPTIONAL_FIELDS, REQUIRED_FIELDS, parse_bills
 from jiceng.insurance.calc import run_calc
@@ -72,13 +74,15 @@ class Command(BaseCommand):
 
         subsidy = sub.add_parser("subsidy", help="enrollment subsidy per person by category, totals by area")
         subsidy.add_argument("--policy", required=True)
-        subsidy.add_argument("--people", required=True, help=".xlsx or .csv with 村（社区）代码 and 人员类别 columns")
+        subsidy.add_argument("--people", help=".xlsx or .csv with 村（社区）代码 and 人员类别 columns (optional with --registry)")
+        _registry_arguments(subsidy)
         subsidy.add_argument("--out", help=".xlsx, .csv or .json for the per-person subsidy")
 
         roster = sub.add_parser("roster-check", help="应保尽保: vulnerable people not on the insured roster")
         roster.add_argument("--roster", required=True, help="insured roster, .xlsx or .csv with a 身份证号码 column")
-        roster.add_argument("--vulnerable", required=True,
-                            help="vulnerable people, .xlsx or .csv: 身份证号码, 姓名, 人员类别, 村（社区）代码")
+        roster.add_argument("--vulnerable",
+                            help="vulnerable people, .xlsx or .csv: 身份证号码, 姓名, 人员类别, 村（社区）代码 (optional with --registry)")
+        _registry_arguments(roster)
         roster.add_argument("--out", help="write the result workbook (.xlsx) here")
 
         policy = sub.add_parser("policy", help="the policies: list them, add an office's file, show one")
@@ -188,11 +192,16 @@ class Command(BaseCommand):
 
     def subsidy(self, options: dict[str, Any]) -> None:
         policy = _policy(options["policy"])
-        table = _table(options["people"], "参保人员")
+        table = _table(options["people"], "参保人员") if options["people"] else None
+        if table is None and not options["registry"]:
+            raise CommandError("请用 --people 指定人员表，或用 --registry --as 用户名 读取人员登记库")
         try:
-            numbered, _ = read_people(table)
+            numbered = read_people(table)[0] if table is not None else None
         except TableError as exc:
             raise CommandError(str(exc)) from None
+        if options["registry"]:
+            user, day = _registry_reader(options)
+            numbered = registry.subsidy_people(user, day, numbered)
         good, problems = subsidy_rows(policy, numbered)
         totals = subsidy_totals(policy, [(r["village_code"], r["category"]) for r in good])
         out = options["out"]
@@ -216,7 +225,8 @@ class Command(BaseCommand):
         for area, t in totals.items():
             cats = "，".join(f"{CATEGORY_NAMES[c]} {v['people']} 人 {v['amount']:.2f} 元" for c, v in t["by_category"].items())
             self.stdout.write(f"  {area}：{t['people']} 人，受资助 {t['subsidised']} 人，{t['amount']:.2f} 元（{cats}）")
-        self._problems(cell_problems(table, problems))
+        if table is not None:
+            self._problems(cell_problems(table, problems))
         if problems:
             raise CommandError(f"{len({p.row for p in problems})} 行有误未计入", returncode=PARTIAL)
 
@@ -224,14 +234,24 @@ class Command(BaseCommand):
 
     def roster_check(self, options: dict[str, Any]) -> None:
         insured = _table(options["roster"], INSURED_SHEET)
-        vulnerable = _table(options["vulnerable"], VULNERABLE_SHEET)
+        vulnerable = _table(options["vulnerable"], VULNERABLE_SHEET) if options["vulnerable"] else None
+        if vulnerable is None and not options["registry"]:
+            raise CommandError("请用 --vulnerable 指定困难群体名单，或用 --registry --as 用户名 读取人员登记库")
         try:
-            report = roster_check_tables(insured, vulnerable)
+            if options["registry"]:
+                user, day = _registry_reader(options)
+                report = registry.roster_report(user, day, insured, vulnerable)
+                # The operator holds the files, not the registry: its people are shown as the user may see them.
+                report.missing = registry.shown_missing(user, report.missing, lambda code: True)
+            else:
+                report = roster_check_tables(insured, vulnerable)
         except TableError as exc:
             raise CommandError(str(exc)) from None
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
         names = _village_names(list(report.missing))
         if options["out"]:
-            # The operator of the command line already holds both files, so nothing is masked.
+            # The operator of the command line already holds both files, so listed rows are not masked.
             Path(options["out"]).write_bytes(roster_workbook(report, names))
         self.stdout.write(f"参保名册 {report.insured_count} 人；困难群体名单核对 {report.checked_count} 人，"
                           f"未参保 {report.missing_count} 人，涉及 {len(report.missing)} 个村（社区）")
@@ -239,7 +259,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {village} {names.get(village, '')}：{len(people)} 人")
             if not options["out"]:
                 for p in people:
-                    self.stdout.write(f"    第 {p['row']} 行 {p['name']} {p['id_number']} {CATEGORY_NAMES[p['category']]}")
+                    where = "人员登记库" if p.get("source") == registry.REGISTRY else f"第 {p['row']} 行"
+                    self.stdout.write(f"    {where} {p['name']} {p['id_number']} {CATEGORY_NAMES[p['category']]}")
         if options["out"]:
             self.stdout.write(f"结果已写入 {options['out']}（工作表：未参保人员、按村汇总、问题行）")
         self._problems(report.problems)
@@ -344,6 +365,27 @@ def _read_csv_bills(path: str) -> tuple[list[dict[str, Any]], list[int]]:
         out.append(row)
         numbers.append(number)
     return out, numbers
+
+
+def _registry_arguments(parser: Any) -> None:
+    parser.add_argument("--registry", action="store_true",
+                        help="read the registry's people and tags (特困, 低保, 监测对象) in the user's scope too")
+    parser.add_argument("--as", dest="username", default="", help="the user whose scope and need apply (with --registry)")
+    parser.add_argument("--on", default="", help="the day the tags are read on, YYYY-MM-DD (default: today)")
+
+
+def _registry_reader(options: dict[str, Any]) -> tuple[Any, Any]:
+    """The user (``--as``, required: the registry is read in someone's scope) and the day of ``--on``."""
+    if not options["username"]:
+        raise CommandError("读取人员登记库时请用 --as 用户名 指明以谁的权限读取")
+    user = User.objects.filter(username=options["username"], is_active=True).first()
+    if user is None:
+        raise CommandError(f"没有启用的用户“{options['username']}”")
+    try:
+        services.require_staff(user)
+        return user, registry.check_day(options["on"])
+    except DomainError as exc:
+        raise CommandError(exc.message) from None
 
 
 def _table(path: str, label: str) -> Any:
