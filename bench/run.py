@@ -10,7 +10,7 @@ Measures, on a fresh SQLite database in a temporary data directory:
 - locate() and match_address() (bench/geo.py), at the demo size and with 10× villages.
 
 With --scale-database-url (an empty PostgreSQL database per size, the size
-appended to its name: URL_100000, URL_1000000), also runs bench/scale.py at
+appended to its name: URL_100000, URL_1000000), also runs bench/scale.py and bench/lists.py at
 10⁵ and 10⁶ cases (lists, tick, dashboard, bulk load beside their baselines).
 
 Usage: python bench/run.py [--cases N] [--database-url URL] [--scale-database-url URL]
@@ -110,6 +110,9 @@ def main() -> None:
     for size in (100_000, 1_000_000) if args.scale_database_url else ():
         subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), "--database-url", f"{args.scale_database_url}_{size}",
                         "--cases", str(size), "--write"], check=True)
+        # the staff pages (case list, workbench) as each kind of user opens them, on the database scale.py seeded
+        subprocess.run([sys.executable, str(ROOT / "bench" / "lists.py"), "--database-url", f"{args.scale_database_url}_{size}",
+                        "--write"], check=True)
 
 
 if __name__ == "__main__":
