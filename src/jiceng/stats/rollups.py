@@ -250,6 +250,7 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> RefreshResult
             top_link = CaseLink.objects.aggregate(m=Max("id"))["m"] or 0
             result.cases, result.cells = _rebuild_facts(top_of)
             result.rows = insert_grouped(CaseFact.objects.all())
+            _analyze(CaseFact, DailyRollup)
         else:
             ids, top_event, top_link = _touched_case_ids(mark)
             cells: dict[date, set[str]] = defaultdict(set)
@@ -287,6 +288,13 @@ def _empty(model) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cur:
         cur.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics after a rebuild (PostgreSQL's ANALYZE may run inside the transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
 
 
 def _write_facts(facts: list[CaseFact]) -> None:

@@ -63,7 +63,8 @@ def index(request: HttpRequest, scope: Scope) -> HttpResponse:
     sort, order = request.GET.get("sort", "intake"), request.GET.get("order", "desc")
     township_rows = dash.sort_rows(dash.area_breakdown(scope, period, "township" if len(scope.area_prefix) < 9 else "village"),
                                    sort, order != "asc")
-    unit_rows = dash.sort_rows(dash.unit_breakdown(scope, period), sort, order != "asc")
+    units = dash.unit_breakdown(scope, period)
+    unit_rows = dash.sort_rows(units, sort, order != "asc")
     overdue = dash.overdue_by_days(dash.overdue_cases(request.user, scope, now), now)
     charts = {
         "weekly": dash.trend(scope, "week", period.end - timezone.timedelta(days=1)),
@@ -75,7 +76,7 @@ def index(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, "stats/dashboard.html", {
         "scope": scope, "period": period, "kind": period.kind, "kpis": dash.kpis(scope, period, now),
         "area_rows": township_rows, "area_level": "township" if len(scope.area_prefix) < 9 else "village",
-        "unit_rows": unit_rows, "ranking": dash.ranking(scope, period), "overdue": overdue,
+        "unit_rows": unit_rows, "ranking": dash.ranking(scope, period, unit_rows=units), "overdue": overdue,
         "supervised": dash.supervised_cases(request.user, scope), "charts": charts, "sort": sort, "order": order,
         "townships": dash.townships_of(scope_for(request.user)) if not request.GET.get("area") else [],
         "period_link": dash.case_link(scope, period), "prev": period.previous(), "next": _following(period),
