@@ -24,7 +24,7 @@ from django.utils import timezone
 from jiceng.areas.models import Area
 from jiceng.cases import sla
 from jiceng.cases.models import Case
-from jiceng.cases.states import Channel, OPEN_STATES, Urgency
+from jiceng.cases.states import Channel, Urgency
 from jiceng.triage.models import Device
 
 from . import dashboard as dash
