@@ -208,11 +208,14 @@ def _area_q(scope: Scope) -> Q:
 
 
 def patterns(scope: Scope, period: Period) -> dict:
-    """Intake by hour of day and by day of week (from the fact table, one grouped query for both)."""
-    both = metrics.counts_by_pair(scope, period, "hour", "weekday")
-    hours, days = metrics.marginal(both, 0), metrics.marginal(both, 1)
-    return {"hours": [hours.get(str(h), 0) for h in range(24)], "weekdays": [days.get(str(d), 0) for d in range(7)],
-            "weekday_labels": WEEKDAYS}
+    """Intake by hour of day and by day of week, from the rollup: one grouped query, a row per day of the period."""
+    by_day = metrics.intake_by_day_and_hour(scope, period)
+    hours, weekdays = [0] * 24, [0] * 7
+    for day, counts in by_day.items():
+        weekdays[day.weekday()] += sum(counts)
+        for h, n in enumerate(counts):
+            hours[h] += n
+    return {"hours": hours, "weekdays": weekdays, "weekday_labels": WEEKDAYS}
 
 
 def scoped_cases(user: User, scope: Scope):

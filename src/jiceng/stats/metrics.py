@@ -22,7 +22,7 @@ from jiceng.cases.models import Case, Category
 from jiceng.cases.states import OPEN_STATES
 
 from .access import Scope
-from .models import ROLLUP_COUNTS, DailyRollup
+from .models import HOUR_COLUMNS, ROLLUP_COUNTS, DailyRollup
 from .periods import Period
 
 HAZARD_FAMILY = "yinhuan"  # 安全隐患: the categories whose resolution is a rectification (整改)
@@ -157,7 +157,8 @@ def live_counts(scope: Scope, now: datetime) -> dict[str, int]:
     """Figures about now, from the case table through its indexes: overdue and supervised open cases."""
     cases = Case.objects.filter(scope.q())
     return {
-        "overdue_now": cases.filter(sla.overdue_q(now)).count(),
+        # sla.overdue_q as its two disjoint parts: the running clocks count from the partial index alone
+        "overdue_now": cases.filter(sla.overdue_running_q(now)).count() + cases.filter(sla.overdue_suspended_q()).count(),
         "supervised_open": cases.filter(supervised_open_q()).count(),
     }
 
@@ -261,3 +262,9 @@ def marginal(counts: dict[tuple[str, ...], int], position: int) -> dict[str, int
     for key, n in counts.items():
         out[key[position]] = out.get(key[position], 0) + n
     return out
+
+
+def intake_by_day_and_hour(scope: Scope, period: Period) -> dict:
+    """Each day's intake by hour of receipt (24 counts), from the rollup's hour columns: one grouped query."""
+    rows = rollup_rows(scope, period).order_by().values("day").annotate(**{h: Sum(h) for h in HOUR_COLUMNS})
+    return {r["day"]: [int(r[h] or 0) for h in HOUR_COLUMNS] for r in rows}

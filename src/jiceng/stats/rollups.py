@@ -29,7 +29,7 @@ from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.states import Action, Rating, State
 from jiceng.triage.models import CaseLink, LinkKind
 
-from .models import ROLLUP_COUNTS, CaseFact, DailyRollup, Watermark
+from .models import HOUR_COLUMNS, ROLLUP_COUNTS, CaseFact, DailyRollup, Watermark
 
 BATCH = 2000
 # Events are read again from a little before the watermark: a transaction that took an
@@ -151,6 +151,7 @@ def _rollup_aggregates() -> dict:
         "basic": flag(rating=Rating.BASIC), "unsatisfied": flag(rating=Rating.UNSATISFIED), "reopened": flag(reopened=True),
         "repeats": flag(repeat=True), "went_overdue": flag(went_overdue=True), "supervised": flag(supervised=True),
         "supervise_replied": flag(supervise_replied=True),
+        **{name: flag(hour=h) for h, name in enumerate(HOUR_COLUMNS)},
     }
 
 
@@ -347,14 +348,15 @@ def check(limit: int = 50) -> CheckResult:
                 _note(result, limit, f"工单 {f.case_id} 的统计事实与重算不符：{', '.join(diff)}")
     for case_id in stored:
         _note(result, limit, f"统计事实行 {case_id} 没有对应的工单")
-    rollup = {_rollup_key(r): r for r in DailyRollup.objects.values("day", "area_id", "category_id", "unit_id", *ROLLUP_COUNTS, "handling_seconds")}
+    compared = (*ROLLUP_COUNTS, "handling_seconds", *HOUR_COLUMNS)
+    rollup = {_rollup_key(r): r for r in DailyRollup.objects.values("day", "area_id", "category_id", "unit_id", *compared)}
     result.rows = len(rollup)
     for key, counts in recount_by_cell.items():
         row = rollup.pop(key, None)
         if row is None:
             _note(result, limit, f"汇总缺少单元 {key[0]} {key[1]} 类别{key[2]}")
             continue
-        diff = [c for c in (*ROLLUP_COUNTS, "handling_seconds") if row[c] != counts.get(c, 0)]
+        diff = [c for c in compared if row[c] != counts.get(c, 0)]
         if diff:
             _note(result, limit, f"汇总单元 {key[0]} {key[1]} 类别{key[2]} 与重算不符：{', '.join(diff)}")
     for key in rollup:
@@ -372,6 +374,7 @@ def _note(result: CheckResult, limit: int, line: str) -> None:
 def _count_into(c: dict[str, int], f: CaseFact) -> None:
     """Add one fact to a rollup cell counted in Python: the recount's independent path."""
     c["intake"] += 1
+    c[HOUR_COLUMNS[f.hour]] += 1
     for name in ("accepted", "refused", "merged", "response_due", "responded_on_time", "resolved", "resolved_ever",
                  "resolved_on_time", "closed", "reopened", "went_overdue", "supervised", "supervise_replied"):
         c[name] += int(getattr(f, name))
