@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from jiceng.cases.errors import CaseError, NotPermitted
 
 from . import dashboard as dash
-from .access import Scope, scope_for
+from .access import Scope, scope_for, scope_of
 from .periods import MONTH, WEEK, parse_period
 
 
@@ -30,14 +30,11 @@ def statistics_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            scope = scope_for(request.user)
-            area = (request.GET.get("area") or request.POST.get("area") or "").strip()
-            if area:
-                if not (area.isascii() and area.isdigit() and len(area) in (6, 9, 12)):
-                    return _bad(request, _("The area must be a division code of 6, 9 or 12 digits"))
-                scope = scope.narrowed(area)
+            scope = scope_of(request.user, request.GET.get("area") or request.POST.get("area") or "")
         except NotPermitted as exc:
             raise PermissionDenied(exc.message) from None
+        except CaseError as exc:
+            return _bad(request, exc.message)
         try:
             return view(request, scope, *args, **kwargs)
         except CaseError as exc:
