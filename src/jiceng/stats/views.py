@@ -70,8 +70,10 @@ def index(request: HttpRequest, scope: Scope) -> HttpResponse:
         "map": dash.heat_map(scope, period),
         "categories": [{"name": r["name"], "value": r["intake"], "link": r["link"]} for r in dash.category_breakdown(scope, period)],
     }
+    kpis = dash.kpis(scope, period, now)
     return render(request, "stats/dashboard.html", {
-        "scope": scope, "period": period, "kind": period.kind, "kpis": dash.kpis(scope, period, now),
+        "scope": scope, "period": period, "kind": period.kind, "kpis": kpis,
+        "live": {k.key: k for k in kpis if k.key in ("overdue_now", "supervised_open")},
         "area_rows": township_rows, "area_level": "township" if len(scope.area_prefix) < 9 else "village",
         "unit_rows": unit_rows, "ranking": dash.ranking(scope, period, unit_rows=units), "overdue": overdue,
         "supervised": dash.supervised_cases(request.user, scope), "charts": charts, "sort": sort, "order": order,
