@@ -288,7 +288,13 @@ def _rebuild_facts(top_of: dict[int, int]) -> tuple[int, int]:
 def _empty(model) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cur:
-        cur.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+        if connection.vendor != "postgresql":
+            cur.execute(f"DELETE FROM {table}")
+            return
+        # Deferred foreign-key checks of rows written earlier in this transaction must run before a TRUNCATE.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute(f"TRUNCATE {table}")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _analyze(*models) -> None:
