@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--refresh", action="store_true", help="also time the rollup rebuild from nothing (rewrites the stats tables)")
     parser.add_argument("--write", action="store_true", help="prepend the results to docs/benchmarks.md")
+    parser.add_argument("--label", default="", help="a note for the heading (e.g. which code was measured)")
     args = parser.parse_args()
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
@@ -175,7 +176,8 @@ def main() -> None:
             cur.execute("SELECT sqlite_version()")
             version = f"SQLite {cur.fetchone()[0]}"
     seq = [title for title, _h, plan in plans if any(f"Seq Scan on {t}" in plan for t in TABLES)]
-    header = (f"## {date.today()} · stats · {version} · {n:,} cases · {DailyRollup.objects.count():,} rollup rows · "
+    label = f" · {args.label}" if args.label else ""
+    header = (f"## {date.today()} · stats{label} · {version} · {n:,} cases · {DailyRollup.objects.count():,} rollup rows · "
               f"{platform.processor() or platform.machine()} · {os.cpu_count()} cores (shared) · Python {platform.python_version()} · "
               f"Django {django.get_version()}\n\n"
               f"`python bench/stats.py{' --database-url …' if args.database_url else ''} --runs {args.runs}"
