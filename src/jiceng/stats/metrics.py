@@ -246,10 +246,7 @@ def counts_by(scope: Scope, period: Period, column: str) -> dict[str, int]:
 
 
 def counts_by_pair(scope: Scope, period: Period, *columns: str) -> dict[tuple[str, ...], int]:
-    """Intake of the period by one or more fact columns at once (e.g. hour and weekday): one grouped query.
-
-    The fact index on (day, area_id) carries these columns (INCLUDE on PostgreSQL), so the scan reads the index only.
-    """
+    """Intake of the period by one or more fact columns at once (e.g. channel and urgency): one grouped query."""
     from .models import CaseFact
 
     facts = CaseFact.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end)

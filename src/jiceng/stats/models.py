@@ -51,9 +51,7 @@ class CaseFact(models.Model):
 
     class Meta:
         indexes = [
-            # INCLUDE (PostgreSQL): the dashboard's hour × weekday and the report's channel × urgency read the index only
-            models.Index(fields=["day", "area_id"], include=["unit_id", "hour", "weekday", "channel", "urgency"],
-                         name="stats_fact_day_area_cover"),
+            models.Index(fields=["day", "area_id"], name="stats_fact_day_area"),
             models.Index(fields=["area_id", "day"], name="stats_fact_area_day"),
         ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0002_stats_dashboard_covering_index'),
+        ('stats', '0001_stats_facts_rollups_themes'),
     ]
 
     operations = [
