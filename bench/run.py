@@ -9,9 +9,14 @@ Measures, on a fresh SQLite database in a temporary data directory:
 - the first `jiceng tick` over the whole ledger;
 - locate() and match_address() (bench/geo.py), at the demo size and with 10× villages.
 
+Then bench/stats.py on the same database (rollup rebuild from nothing, the
+dashboards and the monthly report beside a hand-written GROUP BY).
+
 With --scale-database-url (an empty PostgreSQL database per size, the size
-appended to its name: URL_100000, URL_1000000), also runs bench/scale.py and bench/lists.py at
-10⁵ and 10⁶ cases (lists, tick, dashboard, bulk load beside their baselines).
+appended to its name: URL_100000, URL_1000000), also runs bench/scale.py at
+10⁵ and 10⁶ cases (lists, tick, bulk load beside their baselines), then
+bench/lists.py (staff pages) and bench/stats.py (seed-demo --bulk has built
+the rollups) on each.
 
 Usage: python bench/run.py [--cases N] [--database-url URL] [--scale-database-url URL]
 """
@@ -107,11 +112,15 @@ def main() -> None:
     old = out.read_text(encoding="utf-8").split("\n", 3)[-1] if out.exists() else ""
     old = old[old.find("## "):] if "## " in old else ""
     out.write_text(intro + header + table + "\n" + old, encoding="utf-8")
+    # Statistics (bench/stats.py): the rollup rebuild from nothing, dashboards and the monthly report on this database.
+    subprocess.run([sys.executable, str(ROOT / "bench" / "stats.py"), "--refresh", "--write"], check=True)
     for size in (100_000, 1_000_000) if args.scale_database_url else ():
         subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), "--database-url", f"{args.scale_database_url}_{size}",
-                        "--cases", str(size), "--write"], check=True)
+                        "--cases", str(size), "--write", "--no-dashboard"], check=True)
         # the staff pages (case list, workbench) as each kind of user opens them, on the database scale.py seeded
         subprocess.run([sys.executable, str(ROOT / "bench" / "lists.py"), "--database-url", f"{args.scale_database_url}_{size}",
+                        "--write"], check=True)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "stats.py"), "--database-url", f"{args.scale_database_url}_{size}",
                         "--write"], check=True)
 
 

@@ -317,7 +317,7 @@ def main() -> None:
     parser.add_argument("--seed-seconds", type=float, default=0, help="with --reuse: the seeding time measured when it was seeded")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--write", action="store_true", help="prepend the table to docs/benchmarks.md")
-    parser.add_argument("--no-dashboard", action="store_true", help="skip the rollup refresh and the dashboard (slow to build at 10⁶)")
+    parser.add_argument("--no-dashboard", action="store_true", help="skip the rollup refresh and the dashboard (bench/stats.py measures them)")
     parser.add_argument("--no-tick", action="store_true", help="skip the tick runs")
     parser.add_argument("--no-copy", action="store_true", help="skip the bulk-load comparison")
     args = parser.parse_args()

@@ -57,3 +57,5 @@ def test_rollup_figures_equal_a_recount(world, plan, refresh_midway):
     got = period_figures(EVERYWHERE, OCTOBER)
     want = recount()
     assert {k: got[k] for k in want} == want
+    refresh(full=True)  # the set-based rebuild from nothing gives the same figures
+    assert period_figures(EVERYWHERE, OCTOBER) == got

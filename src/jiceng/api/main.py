@@ -12,6 +12,7 @@ from jiceng.insurance.api import router as insurance_router
 from jiceng.notifications.api import router as notifications_router
 from jiceng.people.api import router as people_router
 from jiceng.programmes.api import router as programmes_router
+from jiceng.stats.api import router as stats_router
 from jiceng.triage.api import router as triage_router
 
 from . import errors
@@ -44,3 +45,4 @@ api.add_router("/v1", people_router)
 api.add_router("/v1/programmes", programmes_router)
 api.add_router("/v1", notifications_router)
 api.add_router("/v1", imports_router)
+api.add_router("/v1", stats_router)

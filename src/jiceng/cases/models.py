@@ -10,7 +10,7 @@ from jiceng import filestore
 from jiceng.areas.models import UnitLevel
 from jiceng.sealed import BlindIndexField, SealedCharField
 
-from .states import Action, Channel, Rating, State, Urgency
+from .states import OPEN_STATES, RUNNING_STATES, Action, Channel, Rating, State, Urgency
 from .workflow import SNAPSHOT_FIELDS, Snapshot
 
 
@@ -194,6 +194,11 @@ class Case(models.Model):
             models.Index(fields=["next_due_at", "id"], name="case_next_due", condition=models.Q(next_due_at__isnull=False)),
             # the 待审批延期 work list: the few cases with an extension request, out of all
             models.Index(fields=["area", "state"], name="case_pending_extension", condition=models.Q(pending_extension__isnull=False)),
+            # the dashboard's overdue list and count: only cases whose clock runs, oldest deadline first
+            models.Index(fields=["deadline", "area", "unit"], name="case_running_deadline", condition=models.Q(state__in=RUNNING_STATES)),
+            # the dashboard's supervised list and count: open cases under supervision only
+            models.Index(fields=["area", "unit"], name="case_supervised_open",
+                         condition=models.Q(supervise_count__gt=0, state__in=sorted(OPEN_STATES))),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

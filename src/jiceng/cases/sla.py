@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from .states import PHASE_OF_STATE, TIMED_STATES
+from .states import PHASE_OF_STATE, RUNNING_STATES, TIMED_STATES
 
 if TYPE_CHECKING:
     from .models import Case, Category
@@ -454,10 +454,21 @@ class DueStatus:
 
 def overdue_q(now: datetime):
     """A filter for cases overdue at ``now`` (for counts; due_status agrees case by case)."""
+    return overdue_running_q(now) | overdue_suspended_q()
+
+
+def overdue_running_q(now: datetime):
+    """The overdue cases whose clock runs (the partial index case_running_deadline serves it in deadline order)."""
+    from django.db.models import Q
+
+    return Q(state__in=RUNNING_STATES, deadline__lt=now)
+
+
+def overdue_suspended_q():
+    """The suspended cases that were already overdue when suspended."""
     from django.db.models import F, Q
 
-    running = [s for s in TIMED_STATES if s != "suspended"]
-    return Q(state__in=running, deadline__lt=now) | Q(state="suspended", deadline__lt=F("suspended_at"))
+    return Q(state="suspended", deadline__lt=F("suspended_at"))
 
 
 def due_soon_share() -> float:

@@ -32,6 +32,8 @@ PHASE_OF_STATE = {
 }
 # States with a running (or, when suspended, paused) clock.
 TIMED_STATES = frozenset(PHASE_OF_STATE)
+# States whose clock runs now (a suspended case's clock is paused); sorted, so every query and index spells them alike.
+RUNNING_STATES = tuple(sorted(TIMED_STATES - {State.SUSPENDED}))
 # States a unit works on: signed for or waiting to be signed for.
 WITH_UNIT_STATES = frozenset({State.DISPATCHED, State.HANDLING, State.SUSPENDED})
 # Before anyone has finished with the case: new alerts of the same series still join it.

@@ -19,7 +19,7 @@ from jiceng.accounts.models import Role, User
 from jiceng.areas.codes import subtree_prefix
 from jiceng.areas.models import Area, subtree_q
 from jiceng.cases import access as case_access
-from jiceng.cases.errors import NotPermitted
+from jiceng.cases.errors import InvalidInput, NotPermitted
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,21 @@ def scope_for(user: User | None) -> Scope:
         names = "、".join(user.units.values_list("name", flat=True)[:3])
         return Scope("", unit_ids, names)
     raise NotPermitted(_("Your account has no area or unit to show statistics for."))
+
+
+def scope_of(user: User | None, area: str = "") -> Scope:
+    """The user's scope, narrowed to ``area`` (a 6-, 9- or 12-digit code inside it) when given.
+
+    NotPermitted for users without statistics or for an area outside their
+    scope; InvalidInput (a Chinese message) for a malformed code. Web and REST both ask here.
+    """
+    scope = scope_for(user)
+    area = (area or "").strip()
+    if not area:
+        return scope
+    if not (area.isascii() and area.isdigit() and len(area) in (6, 9, 12)):
+        raise InvalidInput(_("The area must be a division code of 6, 9 or 12 digits"), field="area")
+    return scope.narrowed(area)
 
 
 def check_ledger_person_data(user: User | None) -> bool:

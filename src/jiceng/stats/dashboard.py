@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,6 @@ from jiceng.areas.models import Area, AreaLevel, Unit, subtree_q
 from jiceng.cases import access as case_access
 from jiceng.cases import sla
 from jiceng.cases.models import Case, Category
-from jiceng.cases.states import OPEN_STATES
 
 from . import metrics
 from .access import Scope
@@ -157,7 +156,7 @@ def ranking_minimum() -> int:
     return int(getattr(settings, "JICENG_RANKING_MIN_CASES", MIN_RANKED_CASES))
 
 
-def ranking(scope: Scope, period: Period, minimum: int | None = None) -> dict:
+def ranking(scope: Scope, period: Period, minimum: int | None = None, unit_rows: list[dict] | None = None) -> dict:
     """The unit ranking: score = the mean of the 三率 (响应率, 解决率, 满意率), units with at least ``minimum`` cases.
 
     Like the 12345 hotline's 四类排名, units are ranked within their tier
@@ -165,7 +164,7 @@ def ranking(scope: Scope, period: Period, minimum: int | None = None) -> dict:
     with fewer cases are listed apart, unranked.
     """
     minimum = ranking_minimum() if minimum is None else minimum
-    rows = unit_breakdown(scope, period)
+    rows = [dict(r) for r in (unit_breakdown(scope, period) if unit_rows is None else unit_rows)]
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[int(r["key"]) for r in rows])}
     ranked: dict[str, list[dict]] = {}
     too_few = []
@@ -209,11 +208,14 @@ def _area_q(scope: Scope) -> Q:
 
 
 def patterns(scope: Scope, period: Period) -> dict:
-    """Intake by hour of day and by day of week (from the fact table, one grouped query each)."""
-    hours = metrics.counts_by(scope, period, "hour")
-    days = metrics.counts_by(scope, period, "weekday")
-    return {"hours": [hours.get(str(h), 0) for h in range(24)], "weekdays": [days.get(str(d), 0) for d in range(7)],
-            "weekday_labels": WEEKDAYS}
+    """Intake by hour of day and by day of week, from the rollup: one grouped query, a row per day of the period."""
+    by_day = metrics.intake_by_day_and_hour(scope, period)
+    hours, weekdays = [0] * 24, [0] * 7
+    for day, counts in by_day.items():
+        weekdays[day.weekday()] += sum(counts)
+        for h, n in enumerate(counts):
+            hours[h] += n
+    return {"hours": hours, "weekdays": weekdays, "weekday_labels": WEEKDAYS}
 
 
 def scoped_cases(user: User, scope: Scope):
@@ -221,14 +223,30 @@ def scoped_cases(user: User, scope: Scope):
 
 
 def overdue_cases(user: User, scope: Scope, now: datetime, limit: int = LIST_LIMIT) -> list[Case]:
-    """The open cases overdue now, longest overdue first (the tick scan's index: state, deadline)."""
-    return list(scoped_cases(user, scope).filter(sla.overdue_q(now)).select_related("category", "area", "unit")
-                .order_by("deadline")[:limit])
+    return overdue_among(scoped_cases(user, scope), now, limit)
+
+
+def overdue_among(cases: QuerySet[Case], now: datetime, limit: int = LIST_LIMIT) -> list[Case]:
+    """The first ``limit`` of ``cases`` overdue now, longest overdue first.
+
+    Two index walks that stop at ``limit`` rows: the running clocks in deadline
+    order (partial index case_running_deadline) and the few suspended cases
+    overdue when suspended; the full list is the case list's overdue filter.
+    """
+    base = cases.select_related("category", "area", "unit")
+    running = list(base.filter(sla.overdue_running_q(now)).order_by("deadline", "pk")[:limit])
+    paused = list(base.filter(sla.overdue_suspended_q()).order_by("deadline", "pk")[:limit])
+    return sorted(running + paused, key=lambda c: (c.deadline, c.pk))[:limit]
 
 
 def supervised_cases(user: User, scope: Scope, limit: int = LIST_LIMIT) -> list[Case]:
-    return list(scoped_cases(user, scope).filter(state__in=OPEN_STATES, supervise_count__gt=0)
-                .select_related("category", "area", "unit").order_by("-supervise_count", "deadline")[:limit])
+    return supervised_among(scoped_cases(user, scope), limit)
+
+
+def supervised_among(cases: QuerySet[Case], limit: int = LIST_LIMIT) -> list[Case]:
+    """The first ``limit`` open cases under supervision (partial index case_supervised_open), most supervised first."""
+    return list(cases.filter(metrics.supervised_open_q()).select_related("category", "area", "unit")
+                .order_by("-supervise_count", "deadline", "pk")[:limit])
 
 
 def overdue_by_days(cases: list[Case], now: datetime) -> list[tuple[Case, float]]:

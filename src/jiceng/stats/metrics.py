@@ -22,7 +22,7 @@ from jiceng.cases.models import Case, Category
 from jiceng.cases.states import OPEN_STATES
 
 from .access import Scope
-from .models import ROLLUP_COUNTS, DailyRollup
+from .models import HOUR_COLUMNS, ROLLUP_COUNTS, DailyRollup
 from .periods import Period
 
 HAZARD_FAMILY = "yinhuan"  # 安全隐患: the categories whose resolution is a rectification (整改)
@@ -86,10 +86,32 @@ def rollup_rows(scope: Scope, period: Period) -> QuerySet[DailyRollup]:
     return DailyRollup.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end)
 
 
+# The hazard family's two sums behind 隐患整改率, summed beside the rollup's own columns.
+HAZARD_SUMS = {"hazard_resolved": "resolved", "hazard_accepted": "accepted"}
+SUMMED = (*ROLLUP_COUNTS, "handling_seconds")
+
+
+def family_ids(code: str) -> list[int]:
+    return list(Category.objects.filter(Q(code=code) | Q(parent__code=code)).values_list("pk", flat=True))
+
+
+def sum_aggregates(where: Q | None = None, prefix: str = "", hazards: list[int] | None = None) -> dict:
+    """Every rollup column (and the hazard family's two) as a SUM over the rows matching ``where``."""
+    hazards = family_ids(HAZARD_FAMILY) if hazards is None else hazards
+    hazard_q = Q(top_category_id__in=hazards) & (where or Q())
+    # The hazard sums first: in annotate() a later name would resolve to the column's own sum of the same name.
+    out = {f"{prefix}{k}": Sum(c, filter=hazard_q) for k, c in HAZARD_SUMS.items()}
+    out.update({f"{prefix}{c}": Sum(c, filter=where) for c in SUMMED})
+    return out
+
+
 def sums_of(rows: QuerySet[DailyRollup]) -> dict[str, int]:
     """Every rollup column summed over ``rows``: one aggregate query."""
-    got = rows.aggregate(**{c: Sum(c, default=0) for c in (*ROLLUP_COUNTS, "handling_seconds")})
-    return {k: int(v or 0) for k, v in got.items()}
+    return _ints(rows.aggregate(**sum_aggregates()))
+
+
+def _ints(got: dict, prefix: str = "") -> dict[str, int]:
+    return {k[len(prefix):]: int(v or 0) for k, v in got.items() if k.startswith(prefix)}
 
 
 def avg_handling_days(sums: dict[str, int]) -> float | None:
@@ -99,36 +121,51 @@ def avg_handling_days(sums: dict[str, int]) -> float | None:
     return round(sums["handling_seconds"] / sums["resolved"] / sla.working_day_seconds(), 2)
 
 
-def family_ids(code: str) -> list[int]:
-    return list(Category.objects.filter(Q(code=code) | Q(parent__code=code)).values_list("pk", flat=True))
-
-
-def hazard_rectification_rate(rows: QuerySet[DailyRollup]) -> float | None:
+def hazard_rectification_rate(sums: dict[str, int]) -> float | None:
     """隐患整改率: hazards (安全隐患 family) with a standing rectification, of the accepted hazards."""
-    got = rows.filter(top_category_id__in=family_ids(HAZARD_FAMILY)).aggregate(r=Sum("resolved", default=0), a=Sum("accepted", default=0))
-    return round(got["r"] / got["a"], 4) if got["a"] else None
+    accepted = sums.get("hazard_accepted", 0)
+    return round(sums.get("hazard_resolved", 0) / accepted, 4) if accepted else None
 
 
-def figures_from(sums: dict[str, int], rows: QuerySet[DailyRollup] | None = None) -> dict[str, float | int | None]:
-    """Every figure from summed columns (and, for the hazard rate, the rows)."""
+def figures_from(sums: dict[str, int]) -> dict[str, float | int | None]:
+    """Every figure from summed columns."""
     out: dict[str, float | int | None] = {k: f.value(sums) for k, f in FIGURES.items()}
     out["avg_handling_days"] = avg_handling_days(sums)
-    out["hazard_rectification_rate"] = hazard_rectification_rate(rows) if rows is not None else None
+    out["hazard_rectification_rate"] = hazard_rectification_rate(sums)
     return out
 
 
+def figures_of_periods(scope: Scope, periods: list[Period]) -> list[dict[str, float | int | None]]:
+    """Every figure of each period in one aggregate statement (one FILTERed SUM per period and column)."""
+    in_period = [Q(day__gte=p.start, day__lt=p.end) for p in periods]
+    hazards = family_ids(HAZARD_FAMILY)
+    aggregates: dict = {}
+    for i, where in enumerate(in_period):
+        aggregates.update(sum_aggregates(where, f"p{i}_", hazards))
+    any_period = Q()
+    for where in in_period:
+        any_period |= where
+    got = DailyRollup.objects.filter(scope.q()).filter(any_period).aggregate(**aggregates)
+    return [figures_from(_ints(got, f"p{i}_")) for i in range(len(periods))]
+
+
 def period_figures(scope: Scope, period: Period) -> dict[str, float | int | None]:
-    rows = rollup_rows(scope, period)
-    return figures_from(sums_of(rows), rows)
+    return figures_of_periods(scope, [period])[0]
 
 
 def live_counts(scope: Scope, now: datetime) -> dict[str, int]:
     """Figures about now, from the case table through its indexes: overdue and supervised open cases."""
     cases = Case.objects.filter(scope.q())
     return {
-        "overdue_now": cases.filter(sla.overdue_q(now)).count(),
-        "supervised_open": cases.filter(state__in=OPEN_STATES, supervise_count__gt=0).count(),
+        # sla.overdue_q as its two disjoint parts: the running clocks count from the partial index alone
+        "overdue_now": cases.filter(sla.overdue_running_q(now)).count() + cases.filter(sla.overdue_suspended_q()).count(),
+        "supervised_open": cases.filter(supervised_open_q()).count(),
     }
+
+
+def supervised_open_q() -> Q:
+    """Open cases under supervision now (督办中): the predicate of the partial index case_supervised_open."""
+    return Q(supervise_count__gt=0, state__in=sorted(OPEN_STATES))
 
 
 @dataclass(frozen=True)
@@ -161,8 +198,8 @@ class Compared:
 
 
 def compared_figures(scope: Scope, period: Period, keys: tuple[str, ...] = HEADLINE) -> list[Compared]:
-    """The figures of ``period`` beside the period before and the year before (three aggregate queries each a pair)."""
-    now, prev, last = (period_figures(scope, p) for p in (period, period.previous(), period.year_before()))
+    """The figures of ``period`` beside the period before and the year before (one aggregate statement)."""
+    now, prev, last = figures_of_periods(scope, [period, period.previous(), period.year_before()])
     out = []
     for key in keys:
         fig = FIGURES.get(key)
@@ -195,7 +232,7 @@ def breakdown(scope: Scope, period: Period, by: str) -> list[dict]:
 
 
 def _sum_columns() -> dict:
-    return {c: Sum(c) for c in (*ROLLUP_COUNTS, "handling_seconds")}
+    return sum_aggregates()
 
 
 def _row(key: str, sums: dict) -> dict:
@@ -205,7 +242,26 @@ def _row(key: str, sums: dict) -> dict:
 
 def counts_by(scope: Scope, period: Period, column: str) -> dict[str, int]:
     """Intake of the period by a fact column (channel, urgency, hour, weekday): one grouped query over the fact table."""
+    return {key[0]: n for key, n in counts_by_pair(scope, period, column).items()}
+
+
+def counts_by_pair(scope: Scope, period: Period, *columns: str) -> dict[tuple[str, ...], int]:
+    """Intake of the period by one or more fact columns at once (e.g. channel and urgency): one grouped query."""
     from .models import CaseFact
 
     facts = CaseFact.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end)
-    return {str(k): n for k, n in facts.order_by().values_list(column).annotate(n=Count("pk"))}
+    return {tuple(str(k) for k in row[:-1]): row[-1] for row in facts.order_by().values_list(*columns).annotate(n=Count("pk"))}
+
+
+def marginal(counts: dict[tuple[str, ...], int], position: int) -> dict[str, int]:
+    """The counts of one column of :func:`counts_by_pair`, summed over the others."""
+    out: dict[str, int] = {}
+    for key, n in counts.items():
+        out[key[position]] = out.get(key[position], 0) + n
+    return out
+
+
+def intake_by_day_and_hour(scope: Scope, period: Period) -> dict:
+    """Each day's intake by hour of receipt (24 counts), from the rollup's hour columns: one grouped query."""
+    rows = rollup_rows(scope, period).order_by().values("day").annotate(**{h: Sum(h) for h in HOUR_COLUMNS})
+    return {r["day"]: [int(r[h] or 0) for h in HOUR_COLUMNS] for r in rows}

@@ -64,6 +64,10 @@ ROLLUP_COUNTS = (
 )
 
 
+# Intake by Asia/Shanghai hour of receipt (h00 … h23): the dashboard's hour-of-day pattern from the rollup.
+HOUR_COLUMNS = tuple(f"h{h:02d}" for h in range(24))
+
+
 class DailyRollup(models.Model):
     """Counts of the cases received on one day in one village, of one category, now with one unit."""
 
@@ -101,6 +105,10 @@ class DailyRollup(models.Model):
             models.UniqueConstraint(fields=["day", "area_id", "category_id", "unit_id"], name="stats_rollup_cell"),
         ]
         indexes = [models.Index(fields=["area_id", "day"], name="stats_rollup_area_day")]
+
+
+for _hour in HOUR_COLUMNS:
+    DailyRollup.add_to_class(_hour, models.PositiveIntegerField(default=0))
 
 
 class Watermark(models.Model):

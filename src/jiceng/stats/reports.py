@@ -24,7 +24,7 @@ from django.utils import timezone
 from jiceng.areas.models import Area
 from jiceng.cases import sla
 from jiceng.cases.models import Case
-from jiceng.cases.states import Channel, OPEN_STATES, Urgency
+from jiceng.cases.states import Channel, Urgency
 from jiceng.triage.models import Device
 
 from . import dashboard as dash
@@ -94,9 +94,13 @@ def site_statistics(scope: Scope, period: Period) -> list[dict]:
     from django.db.models.fields.json import KT
     from django.db.models.functions import Coalesce
 
-    start, end = dash_midnight(period.start), dash_midnight(period.end)
-    family = Q(category__code=metrics.SENSOR_FAMILY) | Q(category__parent__code=metrics.SENSOR_FAMILY)
-    rows = list(Case.objects.filter(scope.q(), family, created_at__gte=start, created_at__lt=end)
+    from .models import CaseFact
+
+    # The period's alert cases found through the fact table's (day, area) index, then read by primary key:
+    # the same cohort as created_at in the period, without walking a category's cases of every month.
+    alert_ids = CaseFact.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end,
+                                        top_category_id__in=metrics.family_ids(metrics.SENSOR_FAMILY)).values("case_id")
+    rows = list(Case.objects.filter(pk__in=alert_ids)
                 .annotate(device=KT("fields__device_id"), kind=KT("fields__alert_type"), school=KT("fields__school"))
                 .order_by().values("device", "kind", "school")
                 .annotate(cases=Count("pk"), alerts=Sum(Coalesce("alert_series__count", Value(1))),
@@ -133,13 +137,11 @@ def dash_midnight(d):
 def build_report(kind: str, scope: Scope, period: Period, cases: QuerySet[Case], now: datetime | None = None) -> Report:
     """The figures of one report; ``cases`` is what the reader may see (``visible_cases``), for the lists."""
     now = now or timezone.now()
-    channels = metrics.counts_by(scope, period, "channel")
-    urgencies = metrics.counts_by(scope, period, "urgency")
+    both = metrics.counts_by_pair(scope, period, "channel", "urgency")
+    channels, urgencies = metrics.marginal(both, 0), metrics.marginal(both, 1)
     villages = dash.sort_rows(dash.area_breakdown(scope, period, "village"), "intake")[:HOTSPOTS]
-    open_overdue = list(cases.filter(scope.q()).filter(sla.overdue_q(now)).select_related("category", "area", "unit")
-                        .order_by("deadline")[:dash.LIST_LIMIT])
-    supervised = list(cases.filter(scope.q()).filter(state__in=OPEN_STATES, supervise_count__gt=0)
-                      .select_related("category", "area", "unit").order_by("-supervise_count")[:dash.LIST_LIMIT])
+    open_overdue = dash.overdue_among(cases.filter(scope.q()), now)
+    supervised = dash.supervised_among(cases.filter(scope.q()))
     area = Area.objects.filter(code=scope.area_prefix.ljust(12, "0")).first() if scope.area_prefix else None
     return Report(
         kind=kind, scope=scope, area_name=area.name if area else (scope.label or "全域"), period=period, generated_at=now,

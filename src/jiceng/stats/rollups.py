@@ -13,13 +13,15 @@ links, so a recount always agrees with a refresh that saw the same events.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
 from jiceng.cases import sla
@@ -27,7 +29,7 @@ from jiceng.cases.models import Case, CaseEvent, Category
 from jiceng.cases.states import Action, Rating, State
 from jiceng.triage.models import CaseLink, LinkKind
 
-from .models import ROLLUP_COUNTS, CaseFact, DailyRollup, Watermark
+from .models import HOUR_COLUMNS, ROLLUP_COUNTS, CaseFact, DailyRollup, Watermark
 
 BATCH = 2000
 # Events are read again from a little before the watermark: a transaction that took an
@@ -80,8 +82,8 @@ def fact_of(case: dict, events: list[dict], is_repeat: bool, top_of: dict[int, i
             f.resolved_ever, last_resolve = True, at
         if supervised_at is not None and action in REPLY_ACTIONS and e["actor_id"] is not None and at >= supervised_at:
             f.supervise_replied = True
-        if action in DEADLINE_ACTIONS and (e["payload"] or {}).get("deadline"):
-            deadline = _dt(e["payload"]["deadline"])
+        if action in DEADLINE_ACTIONS and e["deadline"]:
+            deadline = _dt(e["deadline"])
     if f.resolved and last_resolve is not None:
         f.handling_seconds = max(0, sla.working_seconds_between(case["created_at"], last_resolve))
     return f
@@ -105,17 +107,33 @@ CASE_COLUMNS = ("id", "created_at", "area_id", "category_id", "unit_id", "channe
                 "rating", "reopen_count")
 
 
+EVENT_COLUMNS = ("case_id", "action", "from_state", "at", "actor_id")
+
+
+def _facts(case_q: Q, event_q: Q, link_q: Q, top_of: dict[int, int]) -> list[CaseFact]:
+    """The fact rows of the cases matching ``case_q`` (events and links narrowed alike): three queries.
+
+    Only the payload's deadline is read (``->>`` in SQL), not the whole JSON of every event.
+    """
+    cases = list(Case.objects.filter(case_q).order_by().values(*CASE_COLUMNS))
+    events: dict[int, list[dict]] = defaultdict(list)
+    for e in (CaseEvent.objects.filter(event_q).order_by("case_id", "seq")
+              .values(*EVENT_COLUMNS, deadline=KeyTextTransform("deadline", "payload"))):
+        events[e["case_id"]].append(e)
+    repeats = set(CaseLink.objects.filter(link_q, kind=LinkKind.REPEAT).values_list("case_id", flat=True))
+    return [fact_of(c, events[c["id"]], c["id"] in repeats, top_of) for c in cases]
+
+
 def facts_for(case_ids: Iterable[int], top_of: dict[int, int] | None = None) -> list[CaseFact]:
     """The fact rows of these cases, from their rows, events and repeat links (three queries per batch)."""
     ids = list(case_ids)
     top_of = top_of if top_of is not None else top_categories()
-    cases = list(Case.objects.filter(pk__in=ids).order_by().values(*CASE_COLUMNS))
-    events: dict[int, list[dict]] = defaultdict(list)
-    for e in (CaseEvent.objects.filter(case_id__in=ids).order_by("case_id", "seq")
-              .values("case_id", "action", "from_state", "at", "actor_id", "payload")):
-        events[e["case_id"]].append(e)
-    repeats = set(CaseLink.objects.filter(case_id__in=ids, kind=LinkKind.REPEAT).values_list("case_id", flat=True))
-    return [fact_of(c, events[c["id"]], c["id"] in repeats, top_of) for c in cases]
+    return _facts(Q(pk__in=ids), Q(case_id__in=ids), Q(case_id__in=ids), top_of)
+
+
+def facts_between(lo: int, hi: int, top_of: dict[int, int]) -> list[CaseFact]:
+    """The fact rows of the cases with ``lo <= id < hi``: primary-key and (case, seq) index ranges, no id lists."""
+    return _facts(Q(pk__gte=lo, pk__lt=hi), Q(case_id__gte=lo, case_id__lt=hi), Q(case_id__gte=lo, case_id__lt=hi), top_of)
 
 
 # --- the rollup ------------------------------------------------------------------
@@ -133,6 +151,7 @@ def _rollup_aggregates() -> dict:
         "basic": flag(rating=Rating.BASIC), "unsatisfied": flag(rating=Rating.UNSATISFIED), "reopened": flag(reopened=True),
         "repeats": flag(repeat=True), "went_overdue": flag(went_overdue=True), "supervised": flag(supervised=True),
         "supervise_replied": flag(supervise_replied=True),
+        **{name: flag(hour=h) for h, name in enumerate(HOUR_COLUMNS)},
     }
 
 
@@ -140,9 +159,25 @@ ROLLUP_KEY = ("day", "area_id", "category_id", "top_category_id", "unit_id")
 
 
 def grouped_rollup(facts_qs) -> list[DailyRollup]:
-    """Rollup rows for a set of fact rows: one grouped query."""
+    """Rollup rows for a set of fact rows: one grouped query (read into Python; the recount's check uses it)."""
     rows = facts_qs.order_by().values(*ROLLUP_KEY).annotate(**_rollup_aggregates())
     return [DailyRollup(**row) for row in rows]
+
+
+def insert_grouped(facts_qs) -> int:
+    """Write the rollup rows of a set of fact rows in one ``INSERT … SELECT … GROUP BY``; returns rows written.
+
+    The grouped SELECT is the one :func:`grouped_rollup` runs, so the two cannot
+    disagree; the rows never pass through Python.
+    """
+    aggregates = _rollup_aggregates()
+    grouped = facts_qs.order_by().values(*ROLLUP_KEY).annotate(**aggregates)
+    select_sql, params = grouped.query.sql_with_params()
+    table = connection.ops.quote_name(DailyRollup._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(DailyRollup._meta.get_field(c).column) for c in (*ROLLUP_KEY, *aggregates))
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)
+        return cur.rowcount
 
 
 def rebuild_cells(cells: dict[date, set[str]]) -> int:
@@ -151,9 +186,7 @@ def rebuild_cells(cells: dict[date, set[str]]) -> int:
     for day, areas in sorted(cells.items()):
         for chunk in _chunks(sorted(areas), 500):
             DailyRollup.objects.filter(day=day, area_id__in=chunk).delete()
-            rows = grouped_rollup(CaseFact.objects.filter(day=day, area_id__in=chunk))
-            DailyRollup.objects.bulk_create(rows, batch_size=1000)
-            written += len(rows)
+            written += insert_grouped(CaseFact.objects.filter(day=day, area_id__in=chunk))
     return written
 
 
@@ -208,29 +241,24 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> RefreshResult
     One transaction: readers see the old figures or the new ones, never half;
     the watermark row is locked so two refreshes run one after the other.
     """
-    import time
-
     started = time.monotonic()
     result = RefreshResult(full=full)
     with transaction.atomic():
         mark, _created = Watermark.objects.select_for_update().get_or_create(id=1)
         top_of = top_categories()
         if full:
-            CaseFact.objects.all().delete()
-            DailyRollup.objects.all().delete()
             top_event = CaseEvent.objects.aggregate(m=Max("id"))["m"] or 0
             top_link = CaseLink.objects.aggregate(m=Max("id"))["m"] or 0
-            ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+            result.cases, result.cells = _rebuild_facts(top_of)
+            result.rows = insert_grouped(CaseFact.objects.all())
+            _analyze(CaseFact, DailyRollup)
         else:
             ids, top_event, top_link = _touched_case_ids(mark)
-        cells: dict[date, set[str]] = defaultdict(set)
-        for chunk in _chunks(ids, BATCH):
-            result.cases += _store_facts(chunk, top_of, cells)
-        if full:
-            result.rows = _rebuild_all()
-        else:
+            cells: dict[date, set[str]] = defaultdict(set)
+            for chunk in _chunks(ids, BATCH):
+                result.cases += _store_facts(chunk, top_of, cells)
             result.rows = rebuild_cells(cells)
-        result.cells = sum(len(a) for a in cells.values())
+            result.cells = sum(len(a) for a in cells.values())
         mark.event_id, mark.link_id, mark.refreshed_at = top_event, top_link, now or timezone.now()
         mark.save()
         result.event_id = top_event
@@ -238,10 +266,55 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> RefreshResult
     return result
 
 
-def _rebuild_all() -> int:
-    rows = grouped_rollup(CaseFact.objects.all())
-    DailyRollup.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+FULL_BATCH = 20_000  # cases per primary-key range of the rebuild from nothing
+
+
+def _rebuild_facts(top_of: dict[int, int]) -> tuple[int, int]:
+    """Empty both tables and write every case's fact in primary-key ranges (COPY on PostgreSQL); cases and cells."""
+    _empty(DailyRollup)
+    _empty(CaseFact)
+    bounds = Case.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+    cases = 0
+    if bounds["lo"] is None:
+        return 0, 0
+    for lo in range(bounds["lo"], bounds["hi"] + 1, FULL_BATCH):
+        facts = facts_between(lo, lo + FULL_BATCH, top_of)
+        _write_facts(facts)
+        cases += len(facts)
+    cells = CaseFact.objects.order_by().values("day", "area_id").distinct().count()
+    return cases, cells
+
+
+def _empty(model) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cur:
+        if connection.vendor != "postgresql":
+            cur.execute(f"DELETE FROM {table}")
+            return
+        # Deferred foreign-key checks of rows written earlier in this transaction must run before a TRUNCATE.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute(f"TRUNCATE {table}")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics after a rebuild (PostgreSQL's ANALYZE may run inside the transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
+
+
+def _write_facts(facts: list[CaseFact]) -> None:
+    """Insert fact rows: PostgreSQL's COPY, elsewhere multi-row inserts in large batches."""
+    if connection.vendor != "postgresql":
+        CaseFact.objects.bulk_create(facts, batch_size=5000)
+        return
+    columns = [f.column for f in CaseFact._meta.concrete_fields]
+    attnames = [f.attname for f in CaseFact._meta.concrete_fields]
+    table = connection.ops.quote_name(CaseFact._meta.db_table)
+    with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for f in facts:
+            copy.write_row([getattr(f, a) for a in attnames])
 
 
 # --- check -----------------------------------------------------------------------
@@ -281,14 +354,15 @@ def check(limit: int = 50) -> CheckResult:
                 _note(result, limit, f"工单 {f.case_id} 的统计事实与重算不符：{', '.join(diff)}")
     for case_id in stored:
         _note(result, limit, f"统计事实行 {case_id} 没有对应的工单")
-    rollup = {_rollup_key(r): r for r in DailyRollup.objects.values("day", "area_id", "category_id", "unit_id", *ROLLUP_COUNTS, "handling_seconds")}
+    compared = (*ROLLUP_COUNTS, "handling_seconds", *HOUR_COLUMNS)
+    rollup = {_rollup_key(r): r for r in DailyRollup.objects.values("day", "area_id", "category_id", "unit_id", *compared)}
     result.rows = len(rollup)
     for key, counts in recount_by_cell.items():
         row = rollup.pop(key, None)
         if row is None:
             _note(result, limit, f"汇总缺少单元 {key[0]} {key[1]} 类别{key[2]}")
             continue
-        diff = [c for c in (*ROLLUP_COUNTS, "handling_seconds") if row[c] != counts.get(c, 0)]
+        diff = [c for c in compared if row[c] != counts.get(c, 0)]
         if diff:
             _note(result, limit, f"汇总单元 {key[0]} {key[1]} 类别{key[2]} 与重算不符：{', '.join(diff)}")
     for key in rollup:
@@ -306,6 +380,7 @@ def _note(result: CheckResult, limit: int, line: str) -> None:
 def _count_into(c: dict[str, int], f: CaseFact) -> None:
     """Add one fact to a rollup cell counted in Python: the recount's independent path."""
     c["intake"] += 1
+    c[HOUR_COLUMNS[f.hour]] += 1
     for name in ("accepted", "refused", "merged", "response_due", "responded_on_time", "resolved", "resolved_ever",
                  "resolved_on_time", "closed", "reopened", "went_overdue", "supervised", "supervise_replied"):
         c[name] += int(getattr(f, name))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from jiceng.cases.sla import SHANGHAI
 from jiceng.triage.models import CaseKey
 
 from .access import Scope
-from .models import CaseFact, Theme
+from .models import DailyRollup, Theme
 from .periods import Period, month_of
 
 MIN_CASES = 3  # a theme needs at least this many cases in the month
@@ -76,8 +76,8 @@ def _keyword(token_lists: list[set[str]]) -> tuple[str, int]:
 
 def recurring(scope: Scope, period: Period, min_cases: int = MIN_CASES) -> list[RecurringTheme]:
     """The recurring themes of ``period`` in ``scope``, most cases first, then fastest growing."""
-    facts = CaseFact.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end)
-    groups = list(facts.order_by().values("area_id", "category_id").annotate(n=Count("pk")).filter(n__gte=min_cases)
+    cells = DailyRollup.objects.filter(scope.q(), day__gte=period.start, day__lt=period.end)  # the facts' counts, summed
+    groups = list(cells.order_by().values("area_id", "category_id").annotate(n=Sum("intake")).filter(n__gte=min_cases)
                   .order_by("-n")[:MAX_GROUPS])
     if not groups:
         return []

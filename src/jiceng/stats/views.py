@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from jiceng.cases.errors import CaseError, NotPermitted
 
 from . import dashboard as dash
-from .access import Scope, scope_for
+from .access import Scope, scope_for, scope_of
 from .periods import MONTH, WEEK, parse_period
 
 
@@ -30,14 +30,11 @@ def statistics_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            scope = scope_for(request.user)
-            area = (request.GET.get("area") or request.POST.get("area") or "").strip()
-            if area:
-                if not (area.isascii() and area.isdigit() and len(area) in (6, 9, 12)):
-                    return _bad(request, _("The area must be a division code of 6, 9 or 12 digits"))
-                scope = scope.narrowed(area)
+            scope = scope_of(request.user, request.GET.get("area") or request.POST.get("area") or "")
         except NotPermitted as exc:
             raise PermissionDenied(exc.message) from None
+        except CaseError as exc:
+            return _bad(request, exc.message)
         try:
             return view(request, scope, *args, **kwargs)
         except CaseError as exc:
@@ -63,7 +60,8 @@ def index(request: HttpRequest, scope: Scope) -> HttpResponse:
     sort, order = request.GET.get("sort", "intake"), request.GET.get("order", "desc")
     township_rows = dash.sort_rows(dash.area_breakdown(scope, period, "township" if len(scope.area_prefix) < 9 else "village"),
                                    sort, order != "asc")
-    unit_rows = dash.sort_rows(dash.unit_breakdown(scope, period), sort, order != "asc")
+    units = dash.unit_breakdown(scope, period)
+    unit_rows = dash.sort_rows(units, sort, order != "asc")
     overdue = dash.overdue_by_days(dash.overdue_cases(request.user, scope, now), now)
     charts = {
         "weekly": dash.trend(scope, "week", period.end - timezone.timedelta(days=1)),
@@ -72,10 +70,12 @@ def index(request: HttpRequest, scope: Scope) -> HttpResponse:
         "map": dash.heat_map(scope, period),
         "categories": [{"name": r["name"], "value": r["intake"], "link": r["link"]} for r in dash.category_breakdown(scope, period)],
     }
+    kpis = dash.kpis(scope, period, now)
     return render(request, "stats/dashboard.html", {
-        "scope": scope, "period": period, "kind": period.kind, "kpis": dash.kpis(scope, period, now),
+        "scope": scope, "period": period, "kind": period.kind, "kpis": kpis,
+        "live": {k.key: k for k in kpis if k.key in ("overdue_now", "supervised_open")},
         "area_rows": township_rows, "area_level": "township" if len(scope.area_prefix) < 9 else "village",
-        "unit_rows": unit_rows, "ranking": dash.ranking(scope, period), "overdue": overdue,
+        "unit_rows": unit_rows, "ranking": dash.ranking(scope, period, unit_rows=units), "overdue": overdue,
         "supervised": dash.supervised_cases(request.user, scope), "charts": charts, "sort": sort, "order": order,
         "townships": dash.townships_of(scope_for(request.user)) if not request.GET.get("area") else [],
         "period_link": dash.case_link(scope, period), "prev": period.previous(), "next": _following(period),

@@ -40,6 +40,10 @@ class Command(BaseCommand):
             from jiceng.demo.bulk import bulk_cases
 
             made = bulk_cases(world, opts["cases"], seed=opts["seed"], templates=opts["templates"], progress=progress)
+            from jiceng.stats.rollups import refresh
+
+            # The bulk path writes events without the tick: build the statistics from nothing, set-based.
+            self.stdout.write(refresh(full=True).line())
         else:
             made = generate_cases(world, opts["cases"], seed=opts["seed"], progress=progress)
         if opts["no_people"]:
