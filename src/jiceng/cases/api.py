@@ -119,7 +119,7 @@ def submit_case(request: HttpRequest, payload: CaseIn, idempotency_key: str | No
             return Status(202, {"queued": True, "token": intake.pending.token,
                                 "message": _("Received; a dispatcher will place it on the map shortly")})
         case, created = intake.case, intake.created
-    case = get_visible_case(request, case.number)
+    # No re-read: the caller filed it (or filed it before, for a retry), so it is theirs to see (scope key p<user>).
     return Status(201 if created else 200, serialize.case_detail(case, request.user, reveal=False))
 
 

@@ -60,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         c.due = sla.due_status(c, now)
     query = {**f.as_query(), **({"sort": sort} if sort != "new" else {})}
     return render(request, "cases/list.html", {
-        "cases": page, "next_cursor": next_cursor, "params": urlencode(query), "total": total.n, "total_more": total.more, "f": f, "sort": sort, "sorts": SORTS,
+        "cases": page, "next_cursor": next_cursor, "params": urlencode(query), "total": total.n, "total_more": total.more, "total_text": f"{total.n:,}", "f": f, "sort": sort, "sorts": SORTS,
         "states": State.choices, "urgencies": Urgency.choices, "channels": Channel.choices,
         "categories": Category.objects.filter(parent__isnull=True), "areas": access.filter_areas(request.user),
         "units": access.filter_units(request.user), "state": f.state, "category": f.category, "q": f.q, "now": now,

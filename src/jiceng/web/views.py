@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         now = timezone.now()
         for c in rows:
             c.due = sla.due_status(c, now)
-        ctx.update(tab=queue, rows=rows, next_cursor=next_cursor, total=dict((q.key, n) for q, n in counts)[queue.key].n, total_more=dict((q.key, n) for q, n in counts)[queue.key].more,
+        ctx.update(tab=queue, rows=rows, next_cursor=next_cursor, total=dict(counts)[queue].n, total_more=dict(counts)[queue].more, total_text=str(dict(counts)[queue]).rstrip("+"),
                    bulk_action=queue.action if queue.action in workbench.BULK_ACTIONS else None)
     ctx["visits_overdue"] = overdue_visits_for(user).count()
     ctx["visits_soon"] = due_soon_for(user).count()
