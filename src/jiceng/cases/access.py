@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.accounts.capabilities import Capability, can, require
 from jiceng.accounts.models import PersonalDataAccess, Role, User
+from jiceng.areas import codes
 from jiceng.areas.codes import Level
 from jiceng.areas.models import NEXT_LEVEL, Area, AreaLevel, Unit, UnitLevel, subtree_q, subtrees_q
 from jiceng.people.masking import mask_address, mask_free_text, mask_free_value, person_fields
@@ -460,8 +461,9 @@ def filter_units(user: User | None) -> QuerySet[Unit]:
         return units.none()
     if is_unrestricted(user) or user.scope_area_id is None:
         return units if is_unrestricted(user) else units.filter(pk__in=user.units.values("pk"))
-    above = [a.code for a in user.scope_area.ancestors()]
-    return units.filter(subtree_q("area_id", user.scope_area.prefix) | Q(area_id__in=above + [user.scope_area_id]))
+    area = user.scope_area
+    above = [codes.ancestor_code(area.code, lvl) for lvl in codes.LEVEL_ORDER if lvl.value < area.level_enum.value]  # no query
+    return units.filter(subtree_q("area_id", area.prefix) | Q(area_id__in=above + [area.code]))
 
 
 def export_text(case: Case) -> CaseText:
