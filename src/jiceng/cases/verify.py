@@ -348,7 +348,7 @@ def _pages(qs, batch: int, only: list[int] | None) -> Iterator[list[Case]]:
 
 
 def iter_problems(cases=None, batch: int = 2000, *, files: bool = True, anchors: bool = True, changed_only: bool = False,
-                  coverage: Coverage | None = None) -> Iterator[Problem]:
+                  coverage: Coverage | None = None, anchored=None) -> Iterator[Problem]:
     """Verify every case (or a queryset of them), streaming in id order, and the anchor log.
 
     ``changed_only`` (``jiceng verify --changed-since-anchor``): after checking
@@ -356,12 +356,18 @@ def iter_problems(cases=None, batch: int = 2000, *, files: bool = True, anchors:
     latest anchor's; the others are vouched for by the signed root. A chain
     rewritten below an unchanged head is found by the full run only, so run
     it too, less often (docs/security-record.md).
+
+    ``anchored``: an anchor log already checked (``anchor.check_log()``) whose
+    heads to hold the cases to; its own problems are then the caller's to report
+    (a verify split into ranges checks the log once).
     """
     from . import anchor
 
-    anchored = anchor.check_log() if anchors or changed_only else None
+    given = anchored is not None
+    if not given:
+        anchored = anchor.check_log() if anchors or changed_only else None
     pinned = anchored.heads if anchored else {}
-    for message in anchored.problems if anchored else []:
+    for message in anchored.problems if anchored and not given else []:
         yield Problem("—", None, "anchor", message, ("anchor",))
     coverage = coverage if coverage is not None else Coverage()
     seen: set[str] = set()
