@@ -72,3 +72,25 @@ def test_every_generated_number_validates_and_any_one_digit_change_is_caught(bor
     changed = number[:pos] + str((int(number[pos]) + 1) % 10) + number[pos + 1:]
     with pytest.raises(IdNumberError):
         validate_id_number(changed)
+
+
+def test_the_reasons_speak_the_readers_language():
+    from django.utils import translation
+
+    bad = make_id_number("431102", dt.date(1980, 5, 17), 3)[:-1] + "0"
+    bad = bad if validate_check(bad) else bad[:-1] + "1"
+    with translation.override("en"), pytest.raises(IdNumberError, match="Wrong check digit"):
+        validate_id_number(bad)
+    with translation.override("zh-hans"), pytest.raises(IdNumberError, match="校验码错误"):
+        validate_id_number(bad)
+    with translation.override("en"), pytest.raises(IdNumberError, match="18 characters, this one has 5"):
+        validate_id_number("43110")
+
+
+def validate_check(number: str) -> bool:
+    """Whether ``number``'s last character is wrong (so the test above has a bad check digit to refuse)."""
+    try:
+        validate_id_number(number)
+    except IdNumberError:
+        return True
+    return False

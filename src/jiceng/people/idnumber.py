@@ -10,6 +10,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 # Weight of position i is 2**(17 - i) mod 11 (ISO 7064 MOD 11-2).
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 # Check character for (sum mod 11) = 0..10.
@@ -29,7 +31,7 @@ class IdNumberError(ValueError):
 def check_digit(first17: str) -> str:
     """The check character ("0"-"9" or "X") for the first 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
-        raise IdNumberError("前17位必须是数字")
+        raise IdNumberError(_("The first 17 characters must be digits"))
     total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARS[total % 11]
 
@@ -55,27 +57,27 @@ def validate_id_number(s: object, *, today: dt.date | None = None) -> str:
     """
     text = normalise_id_number(s)
     if not text:
-        raise IdNumberError("身份证号码不能为空")
+        raise IdNumberError(_("The ID number is empty"))
     if len(text) == 15 and text.isdigit():
-        raise IdNumberError("这是15位旧身份证号码，请换用18位号码")
+        raise IdNumberError(_("This is an old 15-digit ID number; use the 18-digit one"))
     if len(text) != 18:
-        raise IdNumberError(f"身份证号码应为18位，实际为{len(text)}位")
+        raise IdNumberError(_("An ID number has 18 characters, this one has %(n)s") % {"n": len(text)})
     body, last = text[:17], text[17]
     if not body.isascii() or not body.isdigit():
-        raise IdNumberError("身份证号码前17位必须是数字")
+        raise IdNumberError(_("The first 17 characters of the ID number must be digits"))
     if not (last.isascii() and (last.isdigit() or last == "X")):
-        raise IdNumberError("身份证号码第18位只能是数字或X")
+        raise IdNumberError(_("The 18th character of the ID number must be a digit or X"))
     if body[:2] not in _PROVINCES:
-        raise IdNumberError(f"地址码前两位“{body[:2]}”不是有效的省级代码")
+        raise IdNumberError(_("The address code begins with “%(code)s”, which is not a province") % {"code": body[:2]})
     try:
         born = dt.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
     except ValueError:
-        raise IdNumberError(f"出生日期“{body[6:14]}”不是有效日期") from None
+        raise IdNumberError(_("The birth date “%(date)s” is not a date") % {"date": body[6:14]}) from None
     if born.year < 1850 or born > (today or dt.date.today()):
-        raise IdNumberError(f"出生日期“{body[6:14]}”不合理")
+        raise IdNumberError(_("The birth date “%(date)s” cannot be right") % {"date": body[6:14]})
     expected = check_digit(body)
     if last != expected:
-        raise IdNumberError(f"校验码错误：按前17位计算应为{expected}，实际为{last}")
+        raise IdNumberError(_("Wrong check digit: the first 17 give %(expected)s, the number has %(last)s") % {"expected": expected, "last": last})
     return text
 
 
