@@ -62,6 +62,10 @@ def test_a_supervision_shows_in_the_bell_the_inbox_and_the_outbox(world, live_se
     item.locator("a.title").click()
     phone.wait_for_url(f"**/cases/{case.number}/")
     expect(phone.locator("#notify-bell .notify-count")).to_have_count(0)  # opened: read
+    # Let the page's own requests finish first: the test database is SQLite's shared in-memory one, where the
+    # worker's exclusive transaction fails at once ("table is locked") while the live server still reads.
+    phone.wait_for_load_state("networkidle")
+    phone.context.close()
 
     run_pending()  # the worker (a thread of `jiceng serve`, or `jiceng worker`) sends the SMS
     [request] = sms_gateway.requests
