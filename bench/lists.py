@@ -28,18 +28,9 @@ import statistics
 import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from report import ms, pct, prepend_section
 
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
-
-
-def ms(values: list[float]) -> str:
-    return f"p50 {statistics.median(values):.1f} ms · p99 {pct(values, 99):.1f} ms"
 
 
 def bare_share_sql(user) -> tuple[str, list]:
@@ -187,10 +178,7 @@ def main() -> None:
     plan_text = "".join(f"\n<details><summary>{k}</summary>\n\n```\n{v}\n```\n</details>\n" for k, v in plans.items())
     print(header + table + plan_text)
     if args.write:
-        out = ROOT / "docs" / "benchmarks.md"
-        text = out.read_text(encoding="utf-8")
-        at = text.find("\n## ")
-        out.write_text(text[:at + 1] + header + table + plan_text + "\n" + text[at + 1:], encoding="utf-8")
+        prepend_section(header + table + plan_text)
 
 
 if __name__ == "__main__":

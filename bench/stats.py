@@ -29,19 +29,12 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+from report import ms, pct, prepend_section
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300  # issue 14: county dashboard and monthly summary ≤ 300 ms (at 10⁷; measured here at 10⁵–10⁶)
 USERS = (("county leader", "leader"), ("township", "tz-101"), ("county department", "county-civil_affairs"))
 TABLES = ("cases_case", "stats_casefact", "stats_dailyrollup")
-
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
-
-
-def ms(values: list[float]) -> str:
-    return f"p50 {statistics.median(values):.1f} ms · p99 {pct(values, 99):.1f} ms"
 
 
 def baseline_sql(user, start: datetime, end: datetime) -> tuple[str, list]:
@@ -193,10 +186,7 @@ def main() -> None:
     plan_text = "".join(f"\n<details><summary>{title}</summary>\n\n```\n{plan}\n```\n</details>\n" for title, _h, plan in plans)
     print(header + table + plan_text)
     if args.write:
-        out = ROOT / "docs" / "benchmarks.md"
-        text = out.read_text(encoding="utf-8")
-        at = text.find("\n## ")
-        out.write_text(text[:at + 1] + header + table + plan_text + "\n" + text[at + 1:], encoding="utf-8")
+        prepend_section(header + table + plan_text)
 
 
 if __name__ == "__main__":

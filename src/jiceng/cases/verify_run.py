@@ -42,6 +42,7 @@ class RangeDone:
     hi: int
     checked: int
     problems: list[str]
+    broken: list[str]  # the case numbers the problems name
 
 
 @dataclass
@@ -76,7 +77,10 @@ def _load_progress(signature: dict) -> dict[str, RangeDone]:
         return {}
     if saved.get("signature") != signature:
         return {}
-    return {k: RangeDone(**v) for k, v in saved.get("done", {}).items()}
+    try:
+        return {k: RangeDone(**v) for k, v in saved.get("done", {}).items()}
+    except TypeError:  # written by another version: start afresh
+        return {}
 
 
 def _save_progress(signature: dict, done: dict[str, RangeDone]) -> None:
@@ -89,9 +93,9 @@ def _save_progress(signature: dict, done: dict[str, RangeDone]) -> None:
 
 def _verify_range(lo: int, hi: int, files: bool) -> RangeDone:
     coverage = Coverage()
-    problems = [str(p) for p in iter_problems(Case.objects.filter(pk__gte=lo, pk__lte=hi), files=files, anchors=False,
-                                               coverage=coverage, anchored=_ANCHORED)]
-    return RangeDone(lo, hi, coverage.checked, problems)
+    found = list(iter_problems(Case.objects.filter(pk__gte=lo, pk__lte=hi), files=files, anchors=False, coverage=coverage,
+                               anchored=_ANCHORED))
+    return RangeDone(lo, hi, coverage.checked, [str(p) for p in found], sorted({p.number for p in found}))
 
 
 def _in_worker(lo: int, hi: int, files: bool) -> RangeDone:
@@ -143,7 +147,7 @@ def run_full(*, files: bool = True, anchors: bool = True, jobs: int = 1, resume:
     for r in done.values():
         result.checked += r.checked
         result.problems += r.problems
-        result.broken |= {p.split(" ", 1)[0] for p in r.problems}
+        result.broken |= set(r.broken)
     result.ranges = len(done)
     if anchored is not None and stop_after is None:
         for p in _missing_anchored(anchored):

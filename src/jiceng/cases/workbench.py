@@ -203,14 +203,14 @@ def queues(user: User) -> list[tuple[Queue, QuerySet[Case]]]:
     return out
 
 
-def queue_counts(user: User) -> list[tuple[Queue, filters.Count]]:
-    """Each queue with its size, counted up to filters.COUNT_CAP."""
-    return [(queue, filters.count_upto(qs)) for queue, qs in queues(user)]
+def queue_counts(user: User, all_queues: list[tuple[Queue, QuerySet[Case]]] | None = None) -> list[tuple[Queue, filters.Count]]:
+    """Each queue with its size, counted up to filters.COUNT_CAP (``all_queues``: ``queues(user)``, when the caller has them)."""
+    return [(queue, filters.count_upto(qs)) for queue, qs in (all_queues if all_queues is not None else queues(user))]
 
 
-def queue_of(user: User, key: str) -> tuple[Queue, QuerySet[Case]]:
+def queue_of(user: User, key: str, all_queues: list[tuple[Queue, QuerySet[Case]]] | None = None) -> tuple[Queue, QuerySet[Case]]:
     """One queue by key; the user's first queue when ``key`` is not one of theirs."""
-    all_queues = queues(user)
+    all_queues = all_queues if all_queues is not None else queues(user)
     if not all_queues:
         raise CaseError(_("No work list is open to your account"))
     for queue, qs in all_queues:

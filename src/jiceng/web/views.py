@@ -25,17 +25,19 @@ from jiceng.programmes.access import due_soon_for, overdue_visits_for
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    counts = workbench.queue_counts(user)
+    all_queues = workbench.queues(user)  # the user's scope is worked out once for the counts and the open tab
+    counts = workbench.queue_counts(user, all_queues)
     ctx: dict = {"counts": counts, "tab": None, "rows": [], "next_cursor": None, "bulk_action": None}
     if counts:
         # Without a chosen tab, open the first list that holds something.
         key = request.GET.get("tab") or next((q.key for q, n in counts if n), "")
-        queue, qs = workbench.queue_of(user, key)
+        queue, qs = workbench.queue_of(user, key, all_queues)
         rows, next_cursor = workbench.page(qs.select_related("category", "area", "unit"), request.GET.get("after", ""))
         now = timezone.now()
         for c in rows:
             c.due = sla.due_status(c, now)
-        ctx.update(tab=queue, rows=rows, next_cursor=next_cursor, total=dict(counts)[queue].n, total_more=dict(counts)[queue].more, total_text=str(dict(counts)[queue]).rstrip("+"),
+        count = dict(counts)[queue]
+        ctx.update(tab=queue, rows=rows, next_cursor=next_cursor, total=count.n, total_more=count.more, total_text=f"{count.n:,}",
                    bulk_action=queue.action if queue.action in workbench.BULK_ACTIONS else None)
     ctx["visits_overdue"] = overdue_visits_for(user).count()
     ctx["visits_soon"] = due_soon_for(user).count()
