@@ -154,15 +154,27 @@ def _serialise(current: str, keys: Iterable[Key]) -> bytes:
 
 
 def _write_new(path: Path, content: bytes) -> bool:
-    """Create ``path`` 0600 with ``content`` unless it exists (another process was first: theirs wins)."""
+    """Create ``path`` 0600 with ``content`` unless it exists (another process was first: theirs wins).
+
+    The content is written to a temporary file first and then linked into
+    place, which fails if the path exists: another process never sees the
+    file created but still empty (two test workers starting at once did).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    with os.fdopen(fd, "wb") as out:
-        out.write(content)
-    return True
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _replace(path: Path, content: bytes) -> None:
